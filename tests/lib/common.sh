@@ -23,11 +23,11 @@ zk_need() {
   done
 }
 
-# A private temporary directory removed when the test exits.
+# Sets ZK_TMP to a private temporary directory removed when the test exits.
+# Call it directly (not in $(...)): the trap must be set in the test's shell.
 zk_tmpdir() {
   ZK_TMP=$(mktemp -d "${TMPDIR:-/tmp}/zktls-test.XXXXXX")
   trap 'rm -rf "$ZK_TMP"' EXIT
-  echo "$ZK_TMP"
 }
 
 zk_fail() {
