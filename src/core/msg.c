@@ -24,6 +24,7 @@ msg_prefix(struct msg *m, const char *fmt, ...)
 {
 	char prefix[ZK_MSG_MAX];
 	char old[ZK_MSG_MAX];
+	char joined[2 * ZK_MSG_MAX + 2];
 	va_list ap;
 
 	if (m == NULL)
@@ -32,7 +33,9 @@ msg_prefix(struct msg *m, const char *fmt, ...)
 	vsnprintf(prefix, sizeof prefix, fmt, ap);
 	va_end(ap);
 	memcpy(old, m->text, sizeof old);
-	snprintf(m->text, sizeof m->text, "%s: %s", prefix, old);
+	snprintf(joined, sizeof joined, "%s: %s", prefix, old);
+	memcpy(m->text, joined, sizeof m->text - 1);
+	m->text[sizeof m->text - 1] = '\0';
 	return -1;
 }
 

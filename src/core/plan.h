@@ -52,7 +52,8 @@ struct answer_key {
 	enum answer_kind kind;
 	long min, max;          /* KIND_NUMBER */
 	const char *const *choices; /* KIND_CHOICE, NULL-terminated */
-	/* Writes the default into buf (size ZK_VALUE_MAX); star is the '*' part or NULL. */
+	const char *fixed;      /* the default, when it does not depend on other answers */
+	/* Else writes the default into buf (size ZK_VALUE_MAX); star is the '*' part or NULL. */
 	void (*default_fn)(const struct plan *p, const char *star, char *buf);
 	const char *label;      /* N_(): the field's name on screen */
 	const char *help;       /* N_(): why the field exists and what it means */

@@ -1,0 +1,147 @@
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch/batch.h"
+#include "core/fsutil.h"
+#include "core/i18n.h"
+#include "core/validate.h"
+
+#define CONF_NAME "zktls-wizard.conf"
+/* Room for both archives unpacked, with margin. */
+#define DOWNLOAD_SPACE (400ULL << 20)
+#define CONFIG_SPACE (4ULL << 20)
+
+struct report_line {
+	struct buf text;
+};
+
+static void
+collect_report(void *user, const char *line)
+{
+	struct report_line *r = user;
+
+	if (r->text.len > 0)
+		buf_adds(&r->text, "; ");
+	buf_adds(&r->text, line);
+}
+
+size_t
+batch_print_problems(const struct plan *p)
+{
+	struct problems problems;
+	size_t count;
+
+	validate_plan(p, &problems);
+	for (size_t i = 0; i < problems.len; i++)
+		fprintf(stderr, "zktls-wizard: %s\n", problems.items[i].message);
+	count = problems.len;
+	problems_free(&problems);
+	return count;
+}
+
+/* Turns "a,b" into a selection in table order; unknown ids are a usage error. */
+static int
+select_steps(const char *step_list, bool selected[], struct msg *err)
+{
+	struct strlist ids = { 0 };
+
+	for (size_t i = 0; i < step_count; i++)
+		selected[i] = step_list == NULL;
+	if (step_list == NULL)
+		return 0;
+	strlist_split(&ids, step_list);
+	for (size_t i = 0; i < ids.len; i++) {
+		bool known = false;
+
+		for (size_t j = 0; j < step_count; j++)
+			if (strcmp(steps[j]->id, ids.items[i]) == 0)
+				selected[j] = known = true;
+		if (!known) {
+			struct buf valid;
+
+			buf_init(&valid);
+			for (size_t j = 0; j < step_count; j++)
+				buf_printf(&valid, "%s%s", j ? "," : "", steps[j]->id);
+			msg_set(err, _("--steps: unknown step '%s'; the steps are %s"),
+				ids.items[i], valid.data);
+			buf_free(&valid);
+			strlist_free(&ids);
+			return -1;
+		}
+	}
+	if (ids.len == 0) {
+		strlist_free(&ids);
+		return msg_set(err, _("--steps: name at least one step"));
+	}
+	strlist_free(&ids);
+	return 0;
+}
+
+int
+batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags,
+	  const struct run_options *options)
+{
+	bool selected[16];
+	struct inputs inputs;
+	struct msg err = { "" };
+	char *conf;
+	int status = 0;
+
+	if (select_steps(step_list, selected, &err) != 0) {
+		fprintf(stderr, "zktls-wizard: %s\n", err.text);
+		return 2;
+	}
+	if (batch_print_problems(p) > 0) {
+		fprintf(stderr, _("zktls-wizard: nothing was written; fix the answers above "
+				  "(--set KEY=VALUE or the answers file)\n"));
+		return 1;
+	}
+	if (preflight_dir(dir, selected[0] ? DOWNLOAD_SPACE : CONFIG_SPACE, &err) != 0 ||
+	    fs_make_workdir(dir, &err) != 0) {
+		fprintf(stderr, "zktls-wizard: %s\n", err.text);
+		return 1;
+	}
+	plan_pin_positional(p);
+	conf = fs_join(dir, CONF_NAME);
+	if (answers_save(p, conf, &err) != 0) {
+		fprintf(stderr, "zktls-wizard: %s\n", err.text);
+		free(conf);
+		return 1;
+	}
+	free(conf);
+	if (inputs_load(&inputs, p, dir, &err) != 0) {
+		fprintf(stderr, "zktls-wizard: %s\n", err.text);
+		return 1;
+	}
+	for (size_t i = 0; i < step_count && status == 0; i++) {
+		struct report_line report;
+		struct step_run run = {
+			.plan = p, .dir = dir, .inputs = &inputs, .options = options,
+			.flags = flags, .report = collect_report, .report_user = &report,
+			.msg = &err,
+		};
+		enum step_result result;
+
+		if (!selected[i])
+			continue;
+		buf_init(&report.text);
+		msg_clear(&err);
+		result = step_apply(steps[i], &run);
+		if (result == STEP_OK) {
+			printf("%s: %s%s%s\n", steps[i]->id, _("done"),
+			       report.text.len ? ": " : "", report.text.len ? report.text.data : "");
+		} else {
+			printf("%s: %s\n", steps[i]->id,
+			       result == STEP_CANCELLED ? _("cancelled") : _("failed"));
+			fprintf(stderr, "zktls-wizard: %s: %s\n", steps[i]->id, err.text);
+			status = 1;
+		}
+		fflush(stdout);
+		buf_free(&report.text);
+	}
+	inputs_free(&inputs);
+	return status;
+}

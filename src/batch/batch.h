@@ -1,0 +1,15 @@
+/* The plain front end: validate, then run the steps in order. */
+#ifndef ZK_BATCH_H
+#define ZK_BATCH_H
+
+#include "core/plan.h"
+#include "core/steps.h"
+
+/* Returns the exit status: 0, 1 (answers or a step), 2 (usage). */
+int batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags,
+	      const struct run_options *options);
+
+/* Prints every problem of the plan to stderr; returns how many there were. */
+size_t batch_print_problems(const struct plan *p);
+
+#endif

@@ -1,0 +1,205 @@
+/*
+ * Format, one record a line:
+ *   zktls-wizard-manifest 1
+ *   step ID INPUT_SHA256
+ *   file STEP MODE SHA256 PATH
+ * PATH comes last so that it may hold any character but a newline.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fsutil.h"
+#include "i18n.h"
+#include "manifest.h"
+#include "util.h"
+
+#define MANIFEST_DIR ".zktls-wizard"
+#define MANIFEST_PATH MANIFEST_DIR "/manifest"
+#define MANIFEST_MAGIC "zktls-wizard-manifest 1"
+
+static bool
+is_sha256(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+void
+manifest_free(struct manifest *m)
+{
+	for (size_t i = 0; i < m->file_count; i++) {
+		free(m->files[i].path);
+		free(m->files[i].step);
+	}
+	for (size_t i = 0; i < m->step_count; i++)
+		free(m->steps[i].id);
+	free(m->files);
+	free(m->steps);
+	memset(m, 0, sizeof *m);
+}
+
+int
+manifest_load(struct manifest *m, const char *dir, struct msg *err)
+{
+	char *path = fs_join(dir, MANIFEST_PATH);
+	char *text, *line, *save = NULL;
+	size_t len;
+	unsigned line_no = 0;
+
+	memset(m, 0, sizeof *m);
+	if (!fs_exists(path)) {
+		free(path);
+		return 0;
+	}
+	if (fs_read_file(path, 16 * 1024 * 1024, &text, &len, err) != 0) {
+		free(path);
+		return -1;
+	}
+	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		char step[65], hash[65];
+		unsigned mode;
+		int consumed = 0;
+
+		line_no++;
+		if (line_no == 1) {
+			if (strcmp(line, MANIFEST_MAGIC) != 0)
+				goto malformed;
+			continue;
+		}
+		if (sscanf(line, "step %64s %64s%n", step, hash, &consumed) == 2 &&
+		    line[consumed] == '\0' && is_sha256(hash)) {
+			manifest_set_step(m, step, hash);
+		} else if (sscanf(line, "file %64s %o %64s %n", step, &mode, hash, &consumed) == 3 &&
+			   consumed > 0 && line[consumed] != '\0' && is_sha256(hash)) {
+			manifest_set_file(m, line + consumed, step, hash, mode);
+		} else {
+			goto malformed;
+		}
+	}
+	free(text);
+	free(path);
+	return 0;
+malformed:
+	msg_set(err, _("%s:%u: the manifest is damaged; remove it to start afresh"), path,
+		line_no);
+	free(text);
+	free(path);
+	manifest_free(m);
+	return -1;
+}
+
+int
+manifest_save(const struct manifest *m, const char *dir, struct msg *err)
+{
+	char *mdir = fs_join(dir, MANIFEST_DIR);
+	char *path = fs_join(dir, MANIFEST_PATH);
+	struct buf out;
+	int rc;
+
+	buf_init(&out);
+	buf_printf(&out, "%s\n", MANIFEST_MAGIC);
+	for (size_t i = 0; i < m->step_count; i++)
+		buf_printf(&out, "step %s %s\n", m->steps[i].id, m->steps[i].input_hash);
+	for (size_t i = 0; i < m->file_count; i++)
+		buf_printf(&out, "file %s %04o %s %s\n", m->files[i].step, m->files[i].mode,
+			   m->files[i].sha256, m->files[i].path);
+	rc = fs_mkdirs(mdir, 0700, err);
+	if (rc == 0)
+		rc = fs_write_atomic(path, out.data, out.len, 0600, err);
+	buf_free(&out);
+	free(mdir);
+	free(path);
+	return rc;
+}
+
+const struct manifest_file *
+manifest_file_find(const struct manifest *m, const char *path)
+{
+	for (size_t i = 0; i < m->file_count; i++)
+		if (strcmp(m->files[i].path, path) == 0)
+			return &m->files[i];
+	return NULL;
+}
+
+void
+manifest_set_file(struct manifest *m, const char *path, const char *step, const char sha256[65],
+		  unsigned mode)
+{
+	struct manifest_file *f = (struct manifest_file *)manifest_file_find(m, path);
+
+	if (f == NULL) {
+		m->files = xrealloc(m->files, (m->file_count + 1) * sizeof *m->files);
+		f = &m->files[m->file_count++];
+		f->path = xstrdup(path);
+		f->step = NULL;
+	}
+	free(f->step);
+	f->step = xstrdup(step);
+	memcpy(f->sha256, sha256, 65);
+	f->sha256[64] = '\0';
+	f->mode = mode & 07777;
+}
+
+void
+manifest_remove_file(struct manifest *m, const char *path)
+{
+	struct manifest_file *f = (struct manifest_file *)manifest_file_find(m, path);
+	size_t i;
+
+	if (f == NULL)
+		return;
+	i = (size_t)(f - m->files);
+	free(f->path);
+	free(f->step);
+	memmove(&m->files[i], &m->files[i + 1], (m->file_count - i - 1) * sizeof *m->files);
+	m->file_count--;
+}
+
+const struct manifest_step *
+manifest_step_find(const struct manifest *m, const char *id)
+{
+	for (size_t i = 0; i < m->step_count; i++)
+		if (strcmp(m->steps[i].id, id) == 0)
+			return &m->steps[i];
+	return NULL;
+}
+
+void
+manifest_set_step(struct manifest *m, const char *id, const char input_hash[65])
+{
+	struct manifest_step *s = (struct manifest_step *)manifest_step_find(m, id);
+
+	if (s == NULL) {
+		m->steps = xrealloc(m->steps, (m->step_count + 1) * sizeof *m->steps);
+		s = &m->steps[m->step_count++];
+		s->id = xstrdup(id);
+	}
+	memcpy(s->input_hash, input_hash, 65);
+	s->input_hash[64] = '\0';
+}
+
+enum file_state
+manifest_file_state(const struct manifest *m, const char *dir, const char *path,
+		    char sha256[65])
+{
+	const struct manifest_file *f = manifest_file_find(m, path);
+	char *full = fs_join(dir, path);
+	char hash[65];
+	struct msg ignored;
+
+	if (!fs_exists(full)) {
+		free(full);
+		return FILE_ABSENT;
+	}
+	if (fs_sha256_file(full, hash, &ignored) != 0)
+		memset(hash, '0', 64), hash[64] = '\0';
+	free(full);
+	if (sha256 != NULL)
+		memcpy(sha256, hash, 65);
+	if (f == NULL)
+		return FILE_FOREIGN;
+	return strcmp(f->sha256, hash) == 0 ? FILE_OURS : FILE_EDITED;
+}

@@ -1,0 +1,774 @@
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/statvfs.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "fsutil.h"
+#include "i18n.h"
+#include "validate.h"
+
+#define MIN_PASSWORD_CHARS 6
+
+/* Decodes one UTF-8 sequence; returns its length, or 0 when malformed. */
+static size_t
+utf8_decode(const unsigned char *s, unsigned long *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0 && (s[1] & 0xc0) == 0x80) {
+		*cp = ((s[0] & 0x1fUL) << 6) | (s[1] & 0x3f);
+		return *cp >= 0x80 ? 2 : 0;
+	}
+	if ((s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
+		*cp = ((s[0] & 0x0fUL) << 12) | ((s[1] & 0x3fUL) << 6) | (s[2] & 0x3f);
+		return *cp >= 0x800 && (*cp < 0xd800 || *cp > 0xdfff) ? 3 : 0;
+	}
+	if ((s[0] & 0xf8) == 0xf0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
+	    (s[3] & 0xc0) == 0x80) {
+		*cp = ((s[0] & 0x07UL) << 18) | ((s[1] & 0x3fUL) << 12) | ((s[2] & 0x3fUL) << 6) |
+		      (s[3] & 0x3f);
+		return *cp >= 0x10000 && *cp <= 0x10ffff ? 4 : 0;
+	}
+	return 0;
+}
+
+/* Rules for every value: safe on screen, in files, and through Java's trimming. */
+static bool
+check_common(const char *value, size_t *chars, struct msg *why)
+{
+	const unsigned char *s = (const unsigned char *)value;
+	size_t n = 0;
+
+	while (*s != '\0') {
+		unsigned long cp;
+		size_t len = utf8_decode(s, &cp);
+
+		if (len == 0)
+			return msg_set(why, _("the value is not valid UTF-8")), false;
+		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
+			return msg_set(why, _("control characters are not allowed")), false;
+		s += len;
+		n++;
+	}
+	if (value[0] == ' ' || (n > 0 && value[strlen(value) - 1] == ' '))
+		return msg_set(why, _("the value must not begin or end with a space "
+				      "(Kafka and ZooKeeper trim values)")), false;
+	if (chars != NULL)
+		*chars = n;
+	return true;
+}
+
+static bool
+is_dns_label(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+		return false;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
+}
+
+static bool
+check_node_name(const char *name, struct msg *why)
+{
+	if (!is_dns_label(name))
+		return msg_set(why, _("'%s' is not a valid node name: use 1 to 63 lower-case "
+				      "letters, digits and '-', not starting or ending with '-'"),
+			       name), false;
+	if (strcmp(name, "truststore") == 0)
+		return msg_set(why, _("'truststore' is taken by the truststore's file name")),
+		       false;
+	return true;
+}
+
+static bool
+is_user_name(const char *s)
+{
+	static const char first[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
+
+	return s[0] != '\0' && strchr(first, s[0]) != NULL &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+		       strlen(s);
+}
+
+static bool
+is_path(const char *s)
+{
+	return s[0] != '\0' &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._/-") ==
+		       strlen(s);
+}
+
+static bool
+is_version(const char *s)
+{
+	bool digit = false;
+
+	for (; *s != '\0'; s++) {
+		if (*s >= '0' && *s <= '9')
+			digit = true;
+		else if (*s == '.' && digit)
+			digit = false;
+		else
+			return false;
+	}
+	return digit;
+}
+
+static bool
+is_hex(const char *s, size_t n)
+{
+	return strlen(s) == n && strspn(s, "0123456789abcdefABCDEF") == n;
+}
+
+static bool
+is_ip(const char *s)
+{
+	unsigned char addr[16];
+
+	return inet_pton(AF_INET, s, addr) == 1 || inet_pton(AF_INET6, s, addr) == 1;
+}
+
+/* A DNS name for a SAN: labels of [A-Za-z0-9-], a leading "*." allowed, {name} allowed. */
+static bool
+is_san_dns(const char *s)
+{
+	char *copy, *label, *save = NULL;
+	bool ok = s[0] != '\0' && strlen(s) <= 253;
+
+	if (str_starts_with(s, "*."))
+		s += 2;
+	copy = xstrdup(s);
+	for (label = strtok_r(copy, ".", &save); ok && label != NULL;
+	     label = strtok_r(NULL, ".", &save)) {
+		size_t n = strlen(label);
+
+		if (strcmp(label, "{name}") == 0)
+			continue;
+		ok = n > 0 && n <= 63 && label[0] != '-' && label[n - 1] != '-' &&
+		     strspn(label, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") ==
+			     n;
+	}
+	free(copy);
+	return ok && s[strlen(s) - 1] != '.' && strstr(s, "..") == NULL;
+}
+
+static bool
+check_san(const char *value, struct msg *why)
+{
+	struct strlist entries = { 0 };
+	bool ok = true;
+	char *copy = xstrdup(value), *entry, *save = NULL;
+
+	for (entry = strtok_r(copy, ",", &save); ok && entry != NULL;
+	     entry = strtok_r(NULL, ",", &save)) {
+		if (str_starts_with(entry, "DNS:"))
+			ok = is_san_dns(entry + 4);
+		else if (str_starts_with(entry, "IP:"))
+			ok = is_ip(entry + 3);
+		else
+			ok = false;
+		if (!ok)
+			msg_set(why, _("'%s' is not a SAN entry: use DNS:name or IP:address, "
+				       "separated by commas without spaces"), entry);
+	}
+	if (ok && value[0] == '\0')
+		ok = false, msg_set(why, _("at least one entry is needed, e.g. DNS:{name}"));
+	free(copy);
+	strlist_free(&entries);
+	return ok;
+}
+
+/* Attribute types Java prints by name in RFC 2253 form; others come back as OIDs. */
+static const char *const dn_attributes[] = {
+	"CN", "OU", "O", "L", "ST", "C", "DC", "STREET", "UID", NULL,
+};
+
+static bool
+known_attribute(const char *type, size_t n)
+{
+	for (size_t i = 0; dn_attributes[i] != NULL; i++)
+		if (strlen(dn_attributes[i]) == n && strncmp(dn_attributes[i], type, n) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A DN as separator-delimited type=value pairs.  Characters that RFC 2253 (or
+ * OpenSSL's -subj) would escape are refused rather than escaped, so the string
+ * Java reports is exactly the answer.
+ */
+static bool
+check_dn(const char *value, char separator, struct msg *why)
+{
+	const char *p = value;
+	bool has_cn = false;
+
+	if (separator == '/') {
+		if (*p != '/')
+			return msg_set(why, _("begin with '/', as in /C=DE/O=juplo/CN=Root-CA")),
+			       false;
+		p++;
+	}
+	while (*p != '\0') {
+		size_t part = strcspn(p, separator == '/' ? "/" : ",");
+		const char *eq = memchr(p, '=', part);
+		size_t type_len, value_len;
+		const char *attr_value;
+
+		if (eq == NULL)
+			return msg_set(why, _("'%.*s' is not TYPE=value"), (int)part, p), false;
+		type_len = (size_t)(eq - p);
+		attr_value = eq + 1;
+		value_len = part - type_len - 1;
+		if (!known_attribute(p, type_len))
+			return msg_set(why, _("unknown attribute '%.*s': use CN, OU, O, L, ST, C, DC, "
+					      "STREET or UID"), (int)type_len, p), false;
+		if (value_len == 0 || attr_value[0] == ' ' || attr_value[value_len - 1] == ' ')
+			return msg_set(why, _("%.*s needs a value without leading or trailing "
+					      "spaces"), (int)type_len, p), false;
+		for (size_t i = 0; i < value_len; i++)
+			if (strchr(",+\"\\<>;=/#", attr_value[i]) != NULL &&
+			    !(attr_value[i] == '#' && i > 0))
+				return msg_set(why, _("%.*s: the character '%c' is not allowed in a "
+						      "name here"), (int)type_len, p, attr_value[i]),
+				       false;
+		if (type_len == 1 && p[0] == 'C' &&
+		    (value_len != 2 || strspn(attr_value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") < 2))
+			return msg_set(why, _("C must be a two-letter country code, e.g. C=DE")),
+			       false;
+		if (type_len == 2 && strncmp(p, "CN", 2) == 0)
+			has_cn = true;
+		p += part;
+		if (*p != '\0') {
+			p++;
+			if (*p == '\0')
+				return msg_set(why, _("the name ends with a separator")), false;
+		}
+	}
+	if (!has_cn)
+		return msg_set(why, _("a CN is needed, e.g. CN={name}")), false;
+	return true;
+}
+
+static bool
+check_heap(const char *value, struct msg *why)
+{
+	size_t digits = strspn(value, "0123456789");
+
+	if (digits == 0 || digits > 6 || value[0] == '0' ||
+	    (value[digits] != '\0' && (strchr("kKmMgG", value[digits]) == NULL ||
+				       value[digits + 1] != '\0')))
+		return msg_set(why, _("'%s' is not a heap size: use a number with k, m or g, "
+				      "e.g. 512m"), value), false;
+	return true;
+}
+
+static bool
+check_words(const struct answer_key *k, const char *value, struct msg *why)
+{
+	struct strlist words = { 0 };
+	bool ok = true;
+
+	strlist_split(&words, value);
+	for (size_t i = 0; ok && i < words.len; i++) {
+		if (k->kind == KIND_NODES)
+			ok = check_node_name(words.items[i], why);
+		else if (!is_user_name(words.items[i]))
+			ok = false, msg_set(why, _("'%s' is not a valid user name: start with a "
+						   "letter or '_', then letters, digits, '.', '_' "
+						   "or '-'"), words.items[i]);
+		for (size_t j = 0; ok && j < i; j++)
+			if (strcmp(words.items[i], words.items[j]) == 0)
+				ok = false, msg_set(why, _("'%s' is listed twice"),
+						    words.items[i]);
+	}
+	if (ok && words.len == 0)
+		ok = false, msg_set(why, _("at least one name is needed"));
+	strlist_free(&words);
+	return ok;
+}
+
+bool
+validate_value(const struct plan *p, const char *key, const char *value, struct msg *why)
+{
+	const struct answer_key *k = answer_key_find(key, NULL);
+	size_t chars = 0;
+	long number;
+
+	(void)p;
+	if (k == NULL)
+		return msg_set(why, _("unknown answer key")), false;
+	if (!check_common(value, &chars, why))
+		return false;
+	switch (k->kind) {
+	case KIND_TEXT:
+		if (value[0] != '\0' && !is_ip(value) && !is_san_dns(value))
+			return msg_set(why, _("'%s' is neither an IP address nor a host name"),
+				       value), false;
+		return true;
+	case KIND_VERSION:
+		if (!is_version(value))
+			return msg_set(why, _("'%s' is not a version: use numbers and dots, "
+					      "e.g. 2.3.0"), value), false;
+		return true;
+	case KIND_NUMBER:
+		if (!parse_long(value, k->min, k->max, &number))
+			return msg_set(why, _("'%s' is not a whole number from %ld to %ld"), value,
+				       k->min, k->max), false;
+		return true;
+	case KIND_PORT_OPT:
+		if (value[0] == '\0')
+			return true;
+		/* fall through */
+	case KIND_PORT:
+		if (!parse_long(value, 1, 65535, &number))
+			return msg_set(why, _("'%s' is not a port: use a number from 1 to 65535"),
+				       value), false;
+		return true;
+	case KIND_HOST:
+		return check_node_name(value, why);
+	case KIND_NODES:
+	case KIND_USERS:
+		return check_words(k, value, why);
+	case KIND_USER:
+		if (!is_user_name(value))
+			return msg_set(why, _("'%s' is not a valid user name"), value), false;
+		return true;
+	case KIND_PATH_OPT:
+		if (value[0] == '\0')
+			return true;
+		/* fall through */
+	case KIND_PATH:
+		if (!is_path(value))
+			return msg_set(why, _("'%s' is not a usable path: only letters, digits, "
+					      "'.', '_', '/' and '-' (Kafka's and ZooKeeper's "
+					      "scripts do not quote paths)"), value), false;
+		if (k->kind == KIND_PATH && value[0] != '/')
+			return msg_set(why, _("'%s' must be an absolute path"), value), false;
+		if (strstr(value, "/../") != NULL || str_ends_with(value, "/.."))
+			return msg_set(why, _("'%s' must not contain '..'"), value), false;
+		return true;
+	case KIND_SECRET:
+		if (chars < MIN_PASSWORD_CHARS)
+			return msg_set(why, _("a password needs at least %d characters"),
+				       MIN_PASSWORD_CHARS), false;
+		return true;
+	case KIND_CHOICE:
+		for (size_t i = 0; k->choices[i] != NULL; i++)
+			if (strcmp(value, k->choices[i]) == 0)
+				return true;
+		{
+			struct buf list;
+
+			buf_init(&list);
+			for (size_t i = 0; k->choices[i] != NULL; i++)
+				buf_printf(&list, "%s%s", i ? ", " : "", k->choices[i]);
+			msg_set(why, _("'%s' is not one of: %s"), value, list.data);
+			buf_free(&list);
+		}
+		return false;
+	case KIND_SUBJECT:
+		return check_dn(value, '/', why);
+	case KIND_DN:
+		return check_dn(value, ',', why);
+	case KIND_SAN:
+		return check_san(value, why);
+	case KIND_HEAP:
+		return check_heap(value, why);
+	case KIND_SHA512_OPT:
+		if (value[0] != '\0' && !is_hex(value, 128))
+			return msg_set(why, _("a SHA-512 is 128 hexadecimal digits")), false;
+		return true;
+	}
+	return true;
+}
+
+static void
+add_problem(struct problems *ps, const char *message, const char *key, ...)
+{
+	struct problem *pr;
+	va_list ap;
+
+	ps->items = xrealloc(ps->items, (ps->len + 1) * sizeof *ps->items);
+	pr = &ps->items[ps->len++];
+	memset(pr, 0, sizeof *pr);
+	pr->message = xstrdup(message);
+	va_start(ap, key);
+	for (const char *k = key; k != NULL; k = va_arg(ap, const char *))
+		strlist_push(&pr->keys, k);
+	va_end(ap);
+}
+
+static void
+check_key(const struct plan *p, const char *key, struct problems *ps)
+{
+	struct msg why;
+
+	if (!validate_value(p, key, plan_get(p, key), &why)) {
+		char *text = xasprintf("%s: %s", key, why.text);
+
+		add_problem(ps, text, key, (const char *)NULL);
+		free(text);
+	}
+}
+
+struct port_use {
+	char key[128];
+	long port;
+};
+
+static void
+check_ports(const struct plan *p, const struct strlist *brokers, struct problems *ps)
+{
+	struct port_use *uses = xcalloc(3 * brokers->len + 3, sizeof *uses);
+	size_t n = 0;
+
+	snprintf(uses[n].key, sizeof uses[n].key, "zookeeper.secure_port");
+	if (parse_long(plan_get(p, uses[n].key), 1, 65535, &uses[n].port))
+		n++;
+	snprintf(uses[n].key, sizeof uses[n].key, "zookeeper.client_port");
+	if (parse_long(plan_get(p, uses[n].key), 1, 65535, &uses[n].port))
+		n++;
+	if (strcmp(plan_get(p, "zookeeper.admin_server"), "on") == 0) {
+		snprintf(uses[n].key, sizeof uses[n].key, "zookeeper.admin_server");
+		uses[n++].port = 8080;
+	}
+	for (size_t i = 0; i < brokers->len; i++) {
+		snprintf(uses[n].key, sizeof uses[n].key, "broker.%s.ssl_port", brokers->items[i]);
+		if (parse_long(plan_get(p, uses[n].key), 1, 65535, &uses[n].port))
+			n++;
+		snprintf(uses[n].key, sizeof uses[n].key, "broker.%s.sasl_ssl_port",
+			 brokers->items[i]);
+		if (parse_long(plan_get(p, uses[n].key), 1, 65535, &uses[n].port))
+			n++;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < i; j++)
+			if (uses[i].port == uses[j].port) {
+				char *text = xasprintf(_("%s: port %ld is already used by %s; "
+							 "every port must be different"),
+						       uses[i].key, uses[i].port, uses[j].key);
+
+				add_problem(ps, text, uses[i].key, uses[j].key,
+					    (const char *)NULL);
+				free(text);
+				break;
+			}
+	free(uses);
+}
+
+/* a equals b, or one is a directory holding the other. */
+static bool
+paths_overlap(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	while (la > 1 && a[la - 1] == '/')
+		la--;
+	while (lb > 1 && b[lb - 1] == '/')
+		lb--;
+	if (la > lb)
+		return paths_overlap(b, a);
+	return strncmp(a, b, la) == 0 && (la == lb || b[la] == '/' || (la == 1 && a[0] == '/'));
+}
+
+static void
+check_directories(const struct plan *p, const struct strlist *brokers, struct problems *ps)
+{
+	char key_i[128], key_j[128];
+
+	for (size_t i = 0; i < brokers->len; i++) {
+		const char *dir_i;
+
+		snprintf(key_i, sizeof key_i, "broker.%s.log_dir", brokers->items[i]);
+		dir_i = plan_get(p, key_i);
+		if (paths_overlap(dir_i, plan_get(p, "zookeeper.data_dir"))) {
+			char *text = xasprintf(_("%s: %s overlaps ZooKeeper's data directory; "
+						 "keep them apart"), key_i, dir_i);
+
+			add_problem(ps, text, key_i, "zookeeper.data_dir", (const char *)NULL);
+			free(text);
+		}
+		for (size_t j = 0; j < i; j++) {
+			snprintf(key_j, sizeof key_j, "broker.%s.log_dir", brokers->items[j]);
+			if (paths_overlap(dir_i, plan_get(p, key_j))) {
+				char *text = xasprintf(_("%s: %s overlaps the log directory of %s; "
+							 "each broker needs its own"),
+						       key_i, dir_i, brokers->items[j]);
+
+				add_problem(ps, text, key_i, key_j, (const char *)NULL);
+				free(text);
+			}
+		}
+	}
+}
+
+static void
+check_numbers(const struct plan *p, const struct strlist *brokers, struct problems *ps)
+{
+	static const char *const factors[] = {
+		"offsets.replication_factor", "transactions.replication_factor",
+	};
+	long rf, isr, id, other;
+	char key_i[128], key_j[128];
+
+	for (size_t i = 0; i < ARRAY_SIZE(factors); i++)
+		if (parse_long(plan_get(p, factors[i]), 1, 1000, &rf) && (size_t)rf > brokers->len) {
+			char *text = xasprintf(_("%s: %ld is more than the %zu broker(s); use at "
+						 "most %zu"), factors[i], rf, brokers->len,
+					       brokers->len);
+
+			add_problem(ps, text, factors[i], "brokers", (const char *)NULL);
+			free(text);
+		}
+	if (parse_long(plan_get(p, "transactions.min_isr"), 1, 1000, &isr) &&
+	    parse_long(plan_get(p, "transactions.replication_factor"), 1, 1000, &rf) &&
+	    isr > rf) {
+		char *text = xasprintf(_("transactions.min_isr: %ld is more than the replication "
+					 "factor %ld; use at most %ld"), isr, rf, rf);
+
+		add_problem(ps, text, "transactions.min_isr", "transactions.replication_factor",
+			    (const char *)NULL);
+		free(text);
+	}
+	for (size_t i = 0; i < brokers->len; i++) {
+		snprintf(key_i, sizeof key_i, "broker.%s.id", brokers->items[i]);
+		if (!parse_long(plan_get(p, key_i), 0, 1000000, &id))
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			snprintf(key_j, sizeof key_j, "broker.%s.id", brokers->items[j]);
+			if (parse_long(plan_get(p, key_j), 0, 1000000, &other) && other == id) {
+				char *text = xasprintf(_("%s: id %ld is already %s's; broker ids "
+							 "must be unique"), key_i, id,
+						       brokers->items[j]);
+
+				add_problem(ps, text, key_i, key_j, (const char *)NULL);
+				free(text);
+			}
+		}
+	}
+}
+
+static void
+check_names(const struct plan *p, struct problems *ps)
+{
+	struct strlist nodes = { 0 }, users = { 0 };
+	static const char *const user_keys[] = { "sasl.consumer_user", "sasl.producer_user" };
+
+	plan_get_nodes(p, &nodes);
+	for (size_t i = 0; i < nodes.len; i++)
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(nodes.items[i], nodes.items[j]) == 0) {
+				char *text = xasprintf(_("'%s' names two nodes; ZooKeeper, brokers "
+							 "and clients need distinct names (their "
+							 "files are named after them)"),
+						       nodes.items[i]);
+
+				add_problem(ps, text, "zookeeper.host", "brokers", "clients",
+					    (const char *)NULL);
+				free(text);
+			}
+	plan_get_list(p, "sasl.users", &users);
+	for (size_t i = 0; i < ARRAY_SIZE(user_keys); i++) {
+		const char *user = plan_get(p, user_keys[i]);
+
+		if (is_user_name(user) && !strlist_contains(&users, user)) {
+			char *text = xasprintf(_("%s: '%s' is not one of sasl.users"), user_keys[i],
+					       user);
+
+			add_problem(ps, text, user_keys[i], "sasl.users", (const char *)NULL);
+			free(text);
+		}
+	}
+	strlist_free(&nodes);
+	strlist_free(&users);
+}
+
+static void
+check_orphans(const struct plan *p, const struct strlist *brokers, struct problems *ps)
+{
+	struct strlist answered = { 0 }, users = { 0 };
+	char star[ZK_NAME_MAX + 1];
+
+	plan_get_list(p, "sasl.users", &users);
+	plan_answered_keys(p, &answered);
+	for (size_t i = 0; i < answered.len; i++) {
+		const struct answer_key *k = answer_key_find(answered.items[i], star);
+		const char *list = NULL;
+
+		if (k == NULL || strchr(k->pattern, '*') == NULL)
+			continue;
+		if (str_starts_with(k->pattern, "broker.") && !strlist_contains(brokers, star))
+			list = "brokers";
+		else if (str_starts_with(k->pattern, "sasl.password.") &&
+			 !strlist_contains(&users, star))
+			list = "sasl.users";
+		if (list != NULL) {
+			char *text = xasprintf(_("%s: '%s' is not in %s"), answered.items[i], star,
+					       list);
+
+			add_problem(ps, text, answered.items[i], list, (const char *)NULL);
+			free(text);
+		}
+	}
+	strlist_free(&answered);
+	strlist_free(&users);
+}
+
+static void
+check_releases(const struct plan *p, struct problems *ps)
+{
+	const char *zk_version = plan_get(p, "zookeeper.version");
+	const char *kafka_version = plan_get(p, "kafka.version");
+	const char *store_type = plan_get(p, "store.type");
+	const char *tls_since = catalog_zookeeper_tls_since();
+	struct strlist types = { 0 };
+
+	if (!is_version(zk_version) || !is_version(kafka_version))
+		return;
+	if (tls_since != NULL && version_compare(zk_version, tls_since) < 0) {
+		char *text = xasprintf(_("zookeeper.version: ZooKeeper %s has no TLS; use %s or "
+					 "later"), zk_version, tls_since);
+
+		add_problem(ps, text, "zookeeper.version", (const char *)NULL);
+		free(text);
+	}
+	if (catalog_store_types("zookeeper", zk_version, &types) &&
+	    !strlist_contains(&types, store_type)) {
+		char *text = xasprintf(_("store.type: ZooKeeper %s cannot read %s stores; it "
+					 "reads only what the catalog lists (use jks)"),
+				       zk_version, store_type);
+
+		add_problem(ps, text, "store.type", "zookeeper.version", (const char *)NULL);
+		free(text);
+	}
+	strlist_free(&types);
+	if (catalog_store_types("kafka", kafka_version, &types) &&
+	    !strlist_contains(&types, store_type)) {
+		char *text = xasprintf(_("store.type: Kafka %s cannot read %s stores (use jks)"),
+				       kafka_version, store_type);
+
+		add_problem(ps, text, "store.type", "kafka.version", (const char *)NULL);
+		free(text);
+	}
+	strlist_free(&types);
+}
+
+void
+validate_plan(const struct plan *p, struct problems *out)
+{
+	struct strlist brokers = { 0 }, users = { 0 }, answered = { 0 };
+
+	out->items = NULL;
+	out->len = 0;
+	for (size_t i = 0; i < answer_key_count; i++)
+		if (strchr(answer_keys[i].pattern, '*') == NULL)
+			check_key(p, answer_keys[i].pattern, out);
+	plan_get_list(p, "brokers", &brokers);
+	for (size_t i = 0; i < brokers.len; i++) {
+		static const char *const suffixes[] = { "id", "ssl_port", "sasl_ssl_port",
+							 "log_dir" };
+
+		for (size_t j = 0; j < ARRAY_SIZE(suffixes); j++) {
+			char key[128];
+
+			snprintf(key, sizeof key, "broker.%s.%s", brokers.items[i], suffixes[j]);
+			check_key(p, key, out);
+		}
+	}
+	plan_get_list(p, "sasl.users", &users);
+	for (size_t i = 0; i < users.len; i++) {
+		char key[128];
+
+		snprintf(key, sizeof key, "sasl.password.%s", users.items[i]);
+		check_key(p, key, out);
+	}
+	check_orphans(p, &brokers, out);
+	check_names(p, out);
+	check_ports(p, &brokers, out);
+	check_directories(p, &brokers, out);
+	check_numbers(p, &brokers, out);
+	check_releases(p, out);
+	strlist_free(&brokers);
+	strlist_free(&users);
+	strlist_free(&answered);
+}
+
+const struct problem *
+problems_find(const struct problems *ps, const char *key)
+{
+	for (size_t i = 0; i < ps->len; i++)
+		if (strlist_contains(&ps->items[i].keys, key))
+			return &ps->items[i];
+	return NULL;
+}
+
+void
+problems_free(struct problems *ps)
+{
+	for (size_t i = 0; i < ps->len; i++) {
+		strlist_free(&ps->items[i].keys);
+		free(ps->items[i].message);
+	}
+	free(ps->items);
+	ps->items = NULL;
+	ps->len = 0;
+}
+
+int
+preflight_dir(const char *dir, unsigned long long need_bytes, struct msg *msg)
+{
+	char *probe_dir = xstrdup(dir);
+	struct statvfs vfs;
+	struct stat st;
+
+	/* The nearest existing ancestor decides writability and space. */
+	while (stat(probe_dir, &st) != 0) {
+		char *slash = strrchr(probe_dir, '/');
+
+		if (errno != ENOENT) {
+			msg_set(msg, _("%s: %s"), probe_dir, strerror(errno));
+			free(probe_dir);
+			return -1;
+		}
+		if (slash == NULL) {
+			free(probe_dir);
+			probe_dir = xstrdup(".");
+			continue;
+		}
+		if (slash == probe_dir)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		msg_set(msg, _("%s is not a directory"), probe_dir);
+		free(probe_dir);
+		return -1;
+	}
+	if (access(probe_dir, W_OK | X_OK) != 0) {
+		msg_set(msg, _("%s is not writable: choose another working directory"), probe_dir);
+		free(probe_dir);
+		return -1;
+	}
+	if (statvfs(probe_dir, &vfs) == 0 &&
+	    (unsigned long long)vfs.f_bavail * vfs.f_frsize < need_bytes) {
+		msg_set(msg, _("%s has %llu MiB free; the setup needs about %llu MiB"), probe_dir,
+			(unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20, need_bytes >> 20);
+		free(probe_dir);
+		return -1;
+	}
+	free(probe_dir);
+	return 0;
+}

@@ -1,0 +1,225 @@
+/* zktls-wizard: options, answers, and the choice of front end. */
+#include <config.h>
+
+#include <getopt.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch/batch.h"
+#include "core/catalog.h"
+#include "core/fsutil.h"
+#include "core/i18n.h"
+#include "core/steps.h"
+#include "core/template.h"
+#include "core/validate.h"
+#include "tui/tui.h"
+
+#define DEFAULT_DIR "zktls-setup"
+#define DEFAULT_SITE "https://archive.apache.org/dist"
+
+enum {
+	OPT_STEPS = 0x100,
+	OPT_ARCHIVES,
+	OPT_MIRROR,
+	OPT_CHECKSUMS,
+	OPT_CA_FILE,
+	OPT_FORCE,
+	OPT_RENEW,
+};
+
+static const struct option long_options[] = {
+	{ "batch", no_argument, NULL, 'b' },
+	{ "answers", required_argument, NULL, 'a' },
+	{ "set", required_argument, NULL, 's' },
+	{ "steps", required_argument, NULL, OPT_STEPS },
+	{ "archives", required_argument, NULL, OPT_ARCHIVES },
+	{ "mirror", required_argument, NULL, OPT_MIRROR },
+	{ "checksums", required_argument, NULL, OPT_CHECKSUMS },
+	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "renew", no_argument, NULL, OPT_RENEW },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void
+print_help(void)
+{
+	printf(_("Usage: %s [OPTION]... [DIR]\n"
+		 "  or:  %s --batch [OPTION]... [DIR]\n"
+		 "  or:  %s check [DIR]\n"),
+	       PACKAGE, PACKAGE, PACKAGE);
+	fputs(_("Set up TLS between Kafka and ZooKeeper, step by step: download, swap the\n"
+		"ZooKeeper jars, create a private CA, keys, certificates and keystores, and\n"
+		"write ZooKeeper's and the brokers' configuration into DIR (default\n"
+		"./zktls-setup).\n\n"), stdout);
+	fputs(_("  -b, --batch            no user interface: validate, then run the steps\n"
+		"  -a, --answers=FILE     load answers from FILE (after DIR/zktls-wizard.conf)\n"
+		"  -s, --set=KEY=VALUE    set one answer (repeatable; wins over files)\n"
+		"      --steps=LIST       comma-separated steps to run (default: all):\n"
+		"                         download,jars,ca,certs,zookeeper,brokers,clients\n"
+		"      --archives=DIR     take the release archives from DIR\n"
+		"      --mirror=URL       where the archives come from\n"
+		"      --checksums=URL    where the .sha512 files come from\n"
+		"      --ca-file=FILE     extra trusted CA certificates for HTTPS\n"
+		"      --force            overwrite files you edited (a backup is kept)\n"
+		"      --renew            make new keys and certificates even if still valid\n"
+		"  -h, --help             display this help and exit\n"
+		"  -V, --version          output version information and exit\n\n"), stdout);
+	fputs(_("Exit status: 0 success, 1 a problem with the answers or a failed step,\n"
+		"2 a usage error or no usable terminal.\n\n"), stdout);
+	printf(_("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
+}
+
+static void
+print_version(void)
+{
+	printf("%s %s\n", PACKAGE, PACKAGE_VERSION);
+	fputs(_("Copyright (C) 2026 the zktls-wizard developers.\n"
+		"License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
+		"This is free software: you are free to change and redistribute it.\n"
+		"There is NO WARRANTY, to the extent permitted by law.\n"), stdout);
+}
+
+static void
+usage_error(const char *text)
+{
+	fprintf(stderr, "%s: %s\n", PACKAGE, text);
+	fprintf(stderr, _("Try '%s --help' for more information.\n"), PACKAGE);
+}
+
+/* DIR/zktls-wizard.conf first (resume), then --answers, then --set. */
+static int
+load_answers(struct plan *p, const char *dir, const char *answers_file,
+	     const struct strlist *assignments)
+{
+	char *conf = fs_join(dir, "zktls-wizard.conf");
+	struct msg err = { "" };
+	int rc = 0;
+
+	if (fs_exists(conf) && answers_load(p, conf, ORIGIN_FILE, &err) != 0)
+		rc = -1;
+	free(conf);
+	if (rc == 0 && answers_file != NULL && answers_load(p, answers_file, ORIGIN_FILE, &err) != 0)
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < assignments->len; i++) {
+		const char *assignment = assignments->items[i];
+		const char *eq = strchr(assignment, '=');
+		struct msg why;
+
+		if (plan_set_assignment(p, assignment, &err) != 0) {
+			rc = -1;
+		} else {
+			char *key = xstrndup(assignment, (size_t)(eq - assignment));
+
+			if (!validate_value(p, key, eq + 1, &why)) {
+				msg_set(&err, _("--set %s: %s"), key, why.text);
+				rc = -1;
+			}
+			free(key);
+		}
+	}
+	if (rc != 0)
+		fprintf(stderr, "%s: %s\n", PACKAGE, err.text);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct strlist assignments = { 0 };
+	const char *answers_file = NULL, *step_list = NULL, *dir = DEFAULT_DIR;
+	struct run_options options = { .mirror = DEFAULT_SITE, .checksums = DEFAULT_SITE };
+	bool batch = false, check = false;
+	unsigned flags = 0;
+	struct msg err = { "" };
+	struct plan *p;
+	int opt, status;
+
+	setlocale(LC_ALL, "");
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+	signal(SIGPIPE, SIG_IGN);
+
+	while ((opt = getopt_long(argc, argv, "ba:s:hV", long_options, NULL)) != -1) {
+		switch (opt) {
+		case 'b':
+			batch = true;
+			break;
+		case 'a':
+			answers_file = optarg;
+			break;
+		case 's':
+			strlist_push(&assignments, optarg);
+			break;
+		case OPT_STEPS:
+			step_list = optarg;
+			break;
+		case OPT_ARCHIVES:
+			options.archives_dir = optarg;
+			break;
+		case OPT_MIRROR:
+			options.mirror = optarg;
+			break;
+		case OPT_CHECKSUMS:
+			options.checksums = optarg;
+			break;
+		case OPT_CA_FILE:
+			options.ca_file = optarg;
+			break;
+		case OPT_FORCE:
+			flags |= RUN_FORCE;
+			break;
+		case OPT_RENEW:
+			flags |= RUN_RENEW;
+			break;
+		case 'h':
+			print_help();
+			return 0;
+		case 'V':
+			print_version();
+			return 0;
+		default:
+			fprintf(stderr, _("Try '%s --help' for more information.\n"), PACKAGE);
+			return 2;
+		}
+	}
+	if (optind < argc && strcmp(argv[optind], "check") == 0) {
+		check = true;
+		optind++;
+	}
+	if (optind < argc)
+		dir = argv[optind++];
+	if (optind < argc) {
+		usage_error(_("only one working directory may be given"));
+		return 2;
+	}
+	if (check) {
+		fprintf(stderr, _("%s: the check command is not built yet in this version\n"),
+			PACKAGE);
+		return 1;
+	}
+
+	if (templates_load_all(&err) != 0 || catalog_load(&err) != 0) {
+		fprintf(stderr, _("%s: %s\n(is zktls-wizard installed completely? "
+				  "ZKTLS_DATADIR overrides where its data is)\n"), PACKAGE, err.text);
+		return 1;
+	}
+	p = plan_new();
+	if (load_answers(p, dir, answers_file, &assignments) != 0) {
+		status = 1;
+	} else if (batch) {
+		status = batch_run(p, dir, step_list, flags, &options);
+	} else {
+		status = tui_run(p, dir, &options, flags);
+	}
+	plan_free(p);
+	strlist_free(&assignments);
+	templates_free_all();
+	catalog_free();
+	return status;
+}

@@ -1,0 +1,11 @@
+/* The ncurses front end. */
+#ifndef ZK_TUI_H
+#define ZK_TUI_H
+
+#include "core/plan.h"
+#include "core/steps.h"
+
+/* Runs the wizard; returns the exit status (2: no usable terminal). */
+int tui_run(struct plan *p, const char *dir, const struct run_options *options, unsigned flags);
+
+#endif
