@@ -128,8 +128,19 @@ int
 answers_save(const struct plan *p, const char *path, struct msg *err)
 {
 	char *text = answers_format(p);
-	int rc = fs_write_atomic(path, text, strlen(text), 0600, err);
+	char *old = NULL;
+	size_t old_len = 0;
+	struct msg ignored;
+	int rc = 0;
 
+	/* Unchanged answers leave the file, and its timestamp, alone. */
+	if (fs_read_file(path, ANSWERS_MAX_BYTES, &old, &old_len, &ignored) != 0 ||
+	    old_len != strlen(text) || memcmp(old, text, old_len) != 0)
+		rc = fs_write_atomic(path, text, strlen(text), 0600, err);
+	if (old != NULL) {
+		secure_wipe(old, old_len);
+		free(old);
+	}
 	secure_free_str(text);
 	return rc;
 }
