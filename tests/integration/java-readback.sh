@@ -66,7 +66,7 @@ jrun() {
 # ------------------------------------------------------------------ answers
 # One answers file per case, KEY=VALUE per line, read literally (quoted
 # here-documents, read -r): nothing in this script reinterprets a value.
-# Together the cases hold each of " \ = : # ! $ ; ' { } ${x} /* // */, inner
+# Together the cases hold each of " \ = : # ! $ ; ' { } ${x} /* // */ @, inner
 # spaces, trailing backslashes, a literal \u0041 and \n, leading separators
 # and quotes, and non-ASCII letters (ä ß € and the non-BMP 😀).
 # "default" sets nothing: the DESIGN §4 defaults must come back too.
@@ -89,10 +89,24 @@ EOF
 cat >"$ZK_TMP/unicode.answers" <<'EOF'
 store.password=Käse Grüße Straße 5€ 😀
 sasl.password.consumer=ä\u00e4€😀"\
-sasl.password.producer=日本語のパスワード ÿ
+EOF
+# A line separator (U+2028) inside and a no-break space (U+00A0) at the end:
+# neither is a line end or whitespace to Properties, trim() or the launcher,
+# so they must survive.  Written with octal escapes because editors strip
+# trailing "whitespace".
+printf 'sasl.password.producer=日本語のパスワード ÿ\342\200\250x nbsp\302\240\n' \
+  >>"$ZK_TMP/unicode.answers"
+
+# Values that look like syntax of the formats: comment starters first, a JVM
+# option and an @argfile inside a value, shell and format expansions, and
+# StreamTokenizer's own escapes (\t \r \n \0 octal) written literally.
+cat >"$ZK_TMP/lookalike.answers" <<'EOF'
+store.password=#! -Dzookeeper.client.secure=false @/etc/passwd
+sasl.password.consumer=!important: ${env:HOME} %s %n `id` $(id)
+sasl.password.producer=\t\r\n\0 and \377 octal
 EOF
 
-cases="default punct escapes unicode"
+cases="default punct escapes unicode lookalike"
 
 # answer CASE KEY: the case's answer for KEY, else its DESIGN §4 default.
 answer() {
