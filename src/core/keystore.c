@@ -183,11 +183,15 @@ keystore_check(const struct keystore *ks, const char *trusted_alias, const X509 
 		for (size_t i = 0; i < ks->count; i++) {
 			const struct ks_entry *e = &ks->entries[i];
 
-			if (e->key != NULL)
+			/* PEM has no trusted entries: there the CA only has to be in the file. */
+			if (trusted_alias == NULL) {
+				for (int c = 0; c < sk_X509_num(e->certs); c++)
+					if (X509_cmp(sk_X509_value(e->certs, c), expect_trusted) == 0)
+						return 0;
 				continue;
-			if (trusted_alias != NULL && strcmp(e->alias, trusted_alias) != 0)
-				continue;
-			if (X509_cmp(sk_X509_value(e->certs, 0), expect_trusted) == 0)
+			}
+			if (e->key == NULL && strcmp(e->alias, trusted_alias) == 0
+			    && X509_cmp(sk_X509_value(e->certs, 0), expect_trusted) == 0)
 				return 0;
 		}
 		if (trusted_alias != NULL)

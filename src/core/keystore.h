@@ -89,8 +89,9 @@ enum ks_status pem_decode(const void *data, size_t len, const char *password,
 /*
  * The checks every keystore we write must pass: each key entry's key matches
  * the first certificate of its chain and each certificate is signed by the
- * next one; when trusted_alias is given, that trusted entry exists and holds
- * expect_trusted.  Fails with the reason.
+ * next one; when expect_trusted is given, the trusted entry trusted_alias
+ * holds it (or, with trusted_alias NULL, for PEM, any certificate in the
+ * file is it).  Fails with the reason.
  */
 int keystore_check(const struct keystore *ks, const char *trusted_alias,
 		   const X509 *expect_trusted, struct msg *err);
