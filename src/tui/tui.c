@@ -1,30 +1,1360 @@
+/*
+ * The ncurses front end: one screen per step, the form on one side and the
+ * files the step will write on the other, re-rendered by the core on every
+ * keystroke.  Curses is touched only here, and only from the main thread.
+ */
 #include <config.h>
 
+#include <errno.h>
+#include <langinfo.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <wchar.h>
 
 #include <curses.h>
+#include <form.h>
 #include <term.h>
-#include <unistd.h>
 
+#include "core/fsutil.h"
 #include "core/i18n.h"
+#include "core/render.h"
+#include "core/steps.h"
+#include "core/validate.h"
 #include "tui/tui.h"
+
+#define MIN_COLS 80
+#define MIN_ROWS 24
+#define WIDE_COLS 120
+#define STEP_LIST_WIDTH 22
+#define LABEL_WIDTH 26
+#define CONF_NAME "zktls-wizard.conf"
+
+enum color_pair {
+	PAIR_TITLE = 1,
+	PAIR_ERROR,
+	PAIR_DONE,
+	PAIR_CURRENT,
+	PAIR_DIM,
+};
+
+/* One editable answer on the current screen. */
+struct field_desc {
+	char key[160];
+	char label[160];
+	bool secret;
+	bool confirm;          /* the repeat of the secret field above it */
+};
+
+struct tui {
+	struct plan *plan;
+	const char *dir;
+	const struct run_options *options;
+	unsigned flags;
+	struct inputs inputs;
+	bool utf8;
+	bool color;
+
+	/* 0: welcome; 1..step_count: steps; step_count + 1: finish. */
+	size_t screen;
+	enum step_state {
+		STATE_TODO,
+		STATE_DONE,
+		STATE_FAILED,
+		STATE_SKIPPED,
+	} states[16];
+
+	struct field_desc *descs;
+	size_t desc_count;
+	FIELD **fields;         /* label and input fields, NULL-terminated */
+	FIELD **inputs_of;      /* per desc: its input field */
+	size_t rows_per_page;
+	FORM *form;
+	WINDOW *form_win;
+
+	struct render_result render;
+	size_t preview_file;
+	int preview_scroll;
+	struct problems problems;
+	char message[1024];
+	bool message_is_error;
+	struct strlist written;
+	bool unsaved;
+	bool too_small;
+	int rows, cols;
+	FILE *trace;
+};
+
+/* ------------------------------------------------------------ signals */
+
+static volatile sig_atomic_t quit_requested;
+static struct termios saved_termios;
+static bool termios_saved;
+static char reset_sequence[256];
+static size_t reset_len;
+
+static void
+on_quit_signal(int sig)
+{
+	(void)sig;
+	quit_requested = 1;
+}
+
+/* Async-signal-safe: write the saved reset strings, restore termios, re-raise. */
+static void
+on_crash_signal(int sig)
+{
+	ssize_t ignored = write(STDOUT_FILENO, reset_sequence, reset_len);
+
+	(void)ignored;
+	if (termios_saved)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+append_capability(const char *name)
+{
+	char *s = tigetstr(name);
+	size_t n;
+
+	if (s == NULL || s == (char *)-1)
+		return;
+	n = strlen(s);
+	if (reset_len + n < sizeof reset_sequence) {
+		memcpy(reset_sequence + reset_len, s, n);
+		reset_len += n;
+	}
+}
+
+static void
+install_signal_handlers(void)
+{
+	static const int crash_signals[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_quit_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_crash_signal;
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < ARRAY_SIZE(crash_signals); i++)
+		sigaction(crash_signals[i], &sa, NULL);
+}
+
+/* ------------------------------------------------------------ helpers */
+
+static const struct step *
+current_step(const struct tui *t)
+{
+	if (t->screen == 0 || t->screen > step_count)
+		return NULL;
+	return steps[t->screen - 1];
+}
+
+static void
+set_message(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+set_message(struct tui *t, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(t->message, sizeof t->message, fmt, ap);
+	va_end(ap);
+	t->message_is_error = error;
+}
+
+static void
+trace_event(struct tui *t, const char *event)
+{
+	struct timespec now;
+
+	if (t->trace == NULL)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	fprintf(t->trace, "%s %lld.%09ld\n", event, (long long)now.tv_sec, now.tv_nsec);
+	fflush(t->trace);
+}
+
+/* Text from outside the render (file names, server errors) must not drive the terminal. */
+static void
+sanitize(char *s)
+{
+	for (unsigned char *p = (unsigned char *)s; *p != '\0'; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+}
+
+static attr_t
+attr_for(const struct tui *t, enum color_pair pair)
+{
+	if (t->color)
+		return COLOR_PAIR(pair);
+	switch (pair) {
+	case PAIR_TITLE:
+		return A_REVERSE;
+	case PAIR_ERROR:
+		return A_BOLD;
+	case PAIR_CURRENT:
+		return A_REVERSE;
+	case PAIR_DIM:
+		return A_DIM;
+	case PAIR_DONE:
+		break;
+	}
+	return A_NORMAL;
+}
+
+/* ------------------------------------------------------------ the form */
+
+static void
+add_desc(struct tui *t, const char *key, const char *label, bool secret, bool confirm)
+{
+	struct field_desc *d;
+
+	t->descs = xrealloc(t->descs, (t->desc_count + 1) * sizeof *t->descs);
+	d = &t->descs[t->desc_count++];
+	snprintf(d->key, sizeof d->key, "%s", key);
+	snprintf(d->label, sizeof d->label, "%s", label);
+	d->secret = secret;
+	d->confirm = confirm;
+}
+
+/* Expands the step's key patterns: broker.*.id becomes one field per broker. */
+static void
+build_descs(struct tui *t)
+{
+	const struct step *s = current_step(t);
+
+	free(t->descs);
+	t->descs = NULL;
+	t->desc_count = 0;
+	if (s == NULL)
+		return;
+	for (size_t i = 0; s->keys[i] != NULL; i++) {
+		const char *pattern = s->keys[i];
+		const struct answer_key *k = answer_key_find(pattern, NULL);
+		const char *star = strchr(pattern, '*');
+
+		if (star == NULL) {
+			bool secret = k != NULL && k->kind == KIND_SECRET;
+
+			add_desc(t, pattern, k ? _(k->label) : pattern, secret, false);
+			if (secret)
+				add_desc(t, pattern, _("  repeat"), true, true);
+			continue;
+		}
+		{
+			struct strlist names = { 0 };
+			const struct answer_key *pk = NULL;
+
+			plan_get_list(t->plan, str_starts_with(pattern, "broker.") ? "brokers"
+										   : "sasl.users",
+				      &names);
+			for (size_t j = 0; j < answer_key_count; j++)
+				if (strcmp(answer_keys[j].pattern, pattern) == 0)
+					pk = &answer_keys[j];
+			for (size_t n = 0; n < names.len; n++) {
+				char key[160], label[160];
+
+				snprintf(key, sizeof key, "%.*s%s%s", (int)(star - pattern), pattern,
+					 names.items[n], star + 1);
+				snprintf(label, sizeof label, "%s: %s", names.items[n],
+					 pk ? _(pk->label) : pattern);
+				add_desc(t, key, label, pk && pk->kind == KIND_SECRET, false);
+			}
+			strlist_free(&names);
+		}
+	}
+}
+
+static void
+form_teardown(struct tui *t)
+{
+	if (t->form != NULL) {
+		unpost_form(t->form);
+		free_form(t->form);
+		t->form = NULL;
+	}
+	if (t->fields != NULL) {
+		for (size_t i = 0; t->fields[i] != NULL; i++)
+			free_field(t->fields[i]);
+		free(t->fields);
+		t->fields = NULL;
+	}
+	free(t->inputs_of);
+	t->inputs_of = NULL;
+	if (t->form_win != NULL) {
+		delwin(t->form_win);
+		t->form_win = NULL;
+	}
+}
+
+/* What the field shows: the answer, or for a secret the answer too (masked by O_PUBLIC). */
+static const char *
+initial_value(const struct tui *t, const struct field_desc *d)
+{
+	return plan_get(t->plan, d->key) ? plan_get(t->plan, d->key) : "";
+}
+
+/* Geometry of the three panes for the current size. */
+struct layout {
+	int steps_y, steps_x, steps_h, steps_w; /* step list (wide) or strip (narrow) */
+	int form_y, form_x, form_h, form_w;
+	int preview_y, preview_x, preview_h, preview_w;
+	int message_y, status_y;
+	bool wide;
+};
+
+static struct layout
+compute_layout(const struct tui *t)
+{
+	struct layout l;
+
+	memset(&l, 0, sizeof l);
+	l.wide = t->cols >= WIDE_COLS;
+	l.status_y = t->rows - 1;
+	l.message_y = t->rows - 2;
+	if (l.wide) {
+		int rest = t->cols - STEP_LIST_WIDTH;
+
+		l.steps_y = 1, l.steps_x = 0, l.steps_h = t->rows - 3, l.steps_w = STEP_LIST_WIDTH;
+		l.form_y = 1, l.form_x = STEP_LIST_WIDTH, l.form_h = t->rows - 3;
+		l.form_w = rest * 45 / 100;
+		l.preview_y = 1, l.preview_x = l.form_x + l.form_w;
+		l.preview_h = t->rows - 3, l.preview_w = t->cols - l.preview_x;
+	} else {
+		int body = t->rows - 4;
+
+		l.steps_y = 1, l.steps_x = 0, l.steps_h = 1, l.steps_w = t->cols;
+		l.form_y = 2, l.form_x = 0, l.form_w = t->cols;
+		l.form_h = body * 45 / 100;
+		l.preview_y = l.form_y + l.form_h, l.preview_x = 0;
+		l.preview_h = body - l.form_h, l.preview_w = t->cols;
+	}
+	return l;
+}
+
+static void
+build_form(struct tui *t, const char *focus_key, bool focus_confirm)
+{
+	struct layout l = compute_layout(t);
+	int width = l.form_w - 2 - LABEL_WIDTH - 1;
+	size_t count = 0, focus = 0;
+	bool have_focus = false;
+	int rows_per_page;
+
+	form_teardown(t);
+	build_descs(t);
+	if (t->desc_count == 0 || width < 8)
+		return;
+	rows_per_page = l.form_h - 4;
+	if (rows_per_page < 1)
+		return;
+	t->rows_per_page = (size_t)rows_per_page;
+	t->fields = xcalloc(2 * t->desc_count + 1, sizeof *t->fields);
+	t->inputs_of = xcalloc(t->desc_count, sizeof *t->inputs_of);
+	for (size_t i = 0; i < t->desc_count; i++) {
+		const struct field_desc *d = &t->descs[i];
+		int row = (int)(i % t->rows_per_page);
+		FIELD *label = new_field(1, LABEL_WIDTH, row, 0, 0, 0);
+		FIELD *input = new_field(1, width, row, LABEL_WIDTH + 1, 0, 0);
+
+		/* More fields than rows: the form library's pages, one screenful each. */
+		if (i > 0 && row == 0)
+			set_new_page(label, TRUE);
+		/* A static field keeps only what fits. */
+		set_field_buffer(label, 0, d->label);
+		field_opts_off(label, O_ACTIVE | O_EDIT);
+		/* No field types: the core's validation is the only validator. */
+		field_opts_off(input, O_STATIC | O_AUTOSKIP | O_BLANK);
+		set_max_field(input, ZK_VALUE_MAX - 1);
+		if (d->secret)
+			field_opts_off(input, O_PUBLIC);
+		set_field_back(input, A_UNDERLINE);
+		set_field_buffer(input, 0, initial_value(t, d));
+		set_field_status(input, FALSE);
+		t->fields[count++] = label;
+		t->fields[count++] = input;
+		t->inputs_of[i] = input;
+		if (!have_focus && focus_key != NULL && strcmp(d->key, focus_key) == 0 &&
+		    d->confirm == focus_confirm) {
+			focus = i;
+			have_focus = true;
+		}
+	}
+	t->form = new_form(t->fields);
+	t->form_win = newwin(l.form_h, l.form_w, l.form_y, l.form_x);
+	keypad(t->form_win, TRUE);
+	set_form_win(t->form, t->form_win);
+	set_form_sub(t->form, derwin(t->form_win, l.form_h - 4, l.form_w - 2, 3, 1));
+	post_form(t->form);
+	if (have_focus) {
+		set_current_field(t->form, t->inputs_of[focus]);
+		form_driver(t->form, REQ_END_LINE);
+	}
+}
+
+static const struct field_desc *
+current_desc(const struct tui *t, size_t *index)
+{
+	FIELD *f;
+
+	if (t->form == NULL)
+		return NULL;
+	f = current_field(t->form);
+	for (size_t i = 0; i < t->desc_count; i++)
+		if (t->inputs_of[i] == f) {
+			if (index != NULL)
+				*index = i;
+			return &t->descs[i];
+		}
+	return NULL;
+}
+
+/*
+ * Moves to the next or previous answer.  The form library's own requests stay
+ * within a page, so crossing pages is done here.
+ */
+static void
+focus_neighbour(struct tui *t, bool forward)
+{
+	size_t index;
+
+	if (current_desc(t, &index) == NULL || t->desc_count == 0)
+		return;
+	index = forward ? (index + 1) % t->desc_count
+			: (index + t->desc_count - 1) % t->desc_count;
+	set_current_field(t->form, t->inputs_of[index]);
+	form_driver(t->form, REQ_END_LINE);
+}
+
+/* The field's text without the form library's padding. */
+static char *
+field_text(FIELD *f)
+{
+	char *raw = field_buffer(f, 0);
+	size_t n = strlen(raw);
+
+	while (n > 0 && raw[n - 1] == ' ')
+		n--;
+	return xstrndup(raw, n);
+}
+
+/* ------------------------------------------------------------ core calls */
+
+/*
+ * Renders the step again.  When follow_change is set, the preview turns to the
+ * first file whose bytes changed, so a typed value shows where it lands.
+ */
+static void
+refresh_render(struct tui *t, bool follow_change)
+{
+	const struct step *s = current_step(t);
+	struct render_result old = t->render;
+	struct msg err = { "" };
+
+	memset(&t->render, 0, sizeof t->render);
+	problems_free(&t->problems);
+	validate_plan(t->plan, &t->problems);
+	if (s != NULL && step_render(s, t->plan, &t->inputs, &t->render, &err) != 0)
+		set_message(t, true, "%s", err.text);
+	if (follow_change) {
+		for (size_t i = 0; i < t->render.count; i++) {
+			const struct output *now = &t->render.outputs[i];
+			const struct output *before = render_result_find(&old, now->path);
+
+			if (before == NULL || before->len != now->len ||
+			    (now->len > 0 && memcmp(before->bytes, now->bytes, now->len) != 0)) {
+				if (t->preview_file != i)
+					t->preview_scroll = 0;
+				t->preview_file = i;
+				break;
+			}
+		}
+	}
+	render_result_free(&old);
+	if (t->preview_file >= t->render.count)
+		t->preview_file = 0;
+}
+
+/* Problems of the fields on this screen, plus a secret that does not match its repeat. */
+static const char *
+screen_problem(struct tui *t, size_t *field_index)
+{
+	for (size_t i = 0; i < t->desc_count; i++) {
+		const struct problem *pr = problems_find(&t->problems, t->descs[i].key);
+
+		/* Only a password typed here needs its repeat. */
+		if (t->descs[i].confirm && plan_origin(t->plan, t->descs[i].key) != ORIGIN_TUI)
+			continue;
+		if (t->descs[i].confirm) {
+			char *again = field_text(t->inputs_of[i]);
+			bool same = strcmp(again, plan_get(t->plan, t->descs[i].key)) == 0;
+
+			secure_free_str(again);
+			if (!same) {
+				*field_index = i;
+				return _("the two passwords differ: type the same one twice");
+			}
+			continue;
+		}
+		if (pr != NULL) {
+			*field_index = i;
+			return pr->message;
+		}
+	}
+	return NULL;
+}
+
+static void
+sync_field(struct tui *t)
+{
+	size_t index;
+	const struct field_desc *d = current_desc(t, &index);
+	char *value;
+	struct msg err;
+	bool list_key;
+
+	if (d == NULL)
+		return;
+	form_driver(t->form, REQ_VALIDATION);
+	if (!field_status(t->inputs_of[index]) || d->confirm)
+		return;
+	value = field_text(t->inputs_of[index]);
+	list_key = strcmp(d->key, "brokers") == 0 || strcmp(d->key, "sasl.users") == 0;
+	if (strcmp(value, plan_get(t->plan, d->key)) != 0) {
+		char key[160];
+
+		plan_set(t->plan, d->key, value, ORIGIN_TUI, &err);
+		t->unsaved = true;
+		snprintf(key, sizeof key, "%s", d->key);
+		/* The secret's repeat must be typed again after a change. */
+		if (d->secret && index + 1 < t->desc_count && t->descs[index + 1].confirm)
+			set_field_buffer(t->inputs_of[index + 1], 0, "");
+		if (list_key) {
+			/* The per-name fields follow the list: rebuild, keep the cursor. */
+			build_form(t, key, false);
+		}
+	}
+	secure_free_str(value);
+	refresh_render(t, true);
+}
+
+static int
+ensure_saved(struct tui *t, struct msg *err)
+{
+	char *conf;
+	int rc;
+
+	if (fs_make_workdir(t->dir, err) != 0)
+		return -1;
+	plan_pin_positional(t->plan);
+	conf = fs_join(t->dir, CONF_NAME);
+	rc = answers_save(t->plan, conf, err);
+	free(conf);
+	if (rc == 0)
+		t->unsaved = false;
+	return rc;
+}
+
+static void
+collect_written(void *user, const char *line)
+{
+	struct tui *t = user;
+
+	strlist_push(&t->written, line);
+}
+
+/* ------------------------------------------------------------ drawing */
+
+static void
+draw_title(struct tui *t)
+{
+	const struct step *s = current_step(t);
+	char title[256];
+
+	move(0, 0);
+	attrset(attr_for(t, PAIR_TITLE));
+	for (int x = 0; x < t->cols; x++)
+		addch(' ');
+	if (s != NULL)
+		snprintf(title, sizeof title, " zktls-wizard — %s (%zu/%zu)", _(s->title),
+			 t->screen, step_count);
+	else
+		snprintf(title, sizeof title, " zktls-wizard — %s",
+			 t->screen == 0 ? _("Welcome") : _("Finished"));
+	mvaddnstr(0, 0, title, t->cols);
+	attrset(A_NORMAL);
+}
+
+static const char *
+state_glyph(const struct tui *t, size_t i)
+{
+	bool current = i + 1 == t->screen;
+
+	if (current)
+		return t->utf8 ? "▶" : ">";
+	switch (t->states[i]) {
+	case STATE_DONE:
+		return t->utf8 ? "✓" : "+";
+	case STATE_FAILED:
+		return "!";
+	case STATE_SKIPPED:
+		return "-";
+	case STATE_TODO:
+		break;
+	}
+	return t->utf8 ? "·" : ".";
+}
+
+static void
+draw_steps(struct tui *t, const struct layout *l)
+{
+	if (l->wide) {
+		for (size_t i = 0; i < step_count && (int)i + 1 < l->steps_h; i++) {
+			bool current = i + 1 == t->screen;
+
+			attrset(current ? attr_for(t, PAIR_CURRENT)
+					: t->states[i] == STATE_DONE ? attr_for(t, PAIR_DONE)
+					: t->states[i] == STATE_FAILED ? attr_for(t, PAIR_ERROR)
+					: A_NORMAL);
+			mvprintw(l->steps_y + 1 + (int)i, 1, "%s %-*.*s", state_glyph(t, i),
+				 STEP_LIST_WIDTH - 4, STEP_LIST_WIDTH - 4, _(steps[i]->title));
+			attrset(A_NORMAL);
+		}
+		mvvline(l->steps_y, STEP_LIST_WIDTH - 1, ACS_VLINE, l->steps_h);
+		return;
+	}
+	move(l->steps_y, 0);
+	clrtoeol();
+	for (size_t i = 0; i < step_count; i++) {
+		int y, x;
+
+		getyx(stdscr, y, x);
+		(void)y;
+		if (x >= t->cols - 4)
+			break;
+		attrset(i + 1 == t->screen ? attr_for(t, PAIR_CURRENT) : A_NORMAL);
+		printw(" %s%.*s", state_glyph(t, i), t->cols - x - 3, steps[i]->id);
+		attrset(A_NORMAL);
+	}
+}
+
+/* Draws text soft-wrapped into a box; returns the number of rows it needs. */
+static int
+draw_wrapped(WINDOW *w, int top, int height, int width, const char *text, int skip, bool utf8)
+{
+	int row = 0;
+	const char *line = text;
+
+	while (*line != '\0' || line == text) {
+		size_t len = strcspn(line, "\n");
+		size_t done = 0;
+
+		do {
+			/* Columns, not bytes: count characters of the line's chunk. */
+			int cols = 0;
+			size_t bytes = 0;
+			bool continued;
+
+			while (done + bytes < len && cols < width - 1) {
+				unsigned char c = (unsigned char)line[done + bytes];
+				size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
+
+				bytes += n;
+				cols++;
+			}
+			continued = done + bytes < len;
+			if (row >= skip && row - skip < height) {
+				char *chunk = xstrndup(line + done, bytes);
+
+				for (char *p = chunk; *p != '\0'; p++)
+					if ((unsigned char)*p < 0x20 || *p == 0x7f)
+						*p = '?';
+				mvwaddstr(w, top + row - skip, 0, chunk);
+				if (continued)
+					mvwaddstr(w, top + row - skip, width - 1, utf8 ? "↩" : "\\");
+				free(chunk);
+			}
+			row++;
+			done += bytes;
+		} while (done < len);
+		if (line[len] == '\0')
+			break;
+		line += len + 1;
+		if (*line == '\0')
+			break;
+	}
+	return row;
+}
+
+static void
+draw_preview(struct tui *t, const struct layout *l)
+{
+	WINDOW *w = newwin(l->preview_h, l->preview_w, l->preview_y, l->preview_x);
+	WINDOW *body;
+	char header[512];
+
+	werase(w);
+	box(w, 0, 0);
+	if (t->render.count == 0) {
+		const struct step *s = current_step(t);
+
+		mvwaddnstr(w, 0, 2, _(" Preview "), l->preview_w - 4);
+		if (s != NULL && !s->built)
+			mvwaddnstr(w, 2, 2, _("This step is not built yet in this version."),
+				   l->preview_w - 4);
+		wnoutrefresh(w);
+		delwin(w);
+		return;
+	}
+	{
+		const struct output *o = &t->render.outputs[t->preview_file];
+		char *path = xstrdup(o->path);
+
+		sanitize(path);
+		snprintf(header, sizeof header, " %s (%04o) [%zu/%zu  F3/F4] ", path, o->mode,
+			 t->preview_file + 1, t->render.count);
+		free(path);
+		mvwaddnstr(w, 0, 2, header, l->preview_w - 4);
+		body = derwin(w, l->preview_h - 2, l->preview_w - 2, 1, 1);
+		if (o->kind == OUTPUT_TEXT) {
+			char *masked = output_masked(o);
+			int total = draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2, masked,
+						 0, t->utf8);
+
+			/* Clamp the scroll now that the wrapped height is known. */
+			if (t->preview_scroll > total - (l->preview_h - 2))
+				t->preview_scroll = total - (l->preview_h - 2);
+			if (t->preview_scroll < 0)
+				t->preview_scroll = 0;
+			werase(body);
+			draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2, masked,
+				     t->preview_scroll, t->utf8);
+			secure_free_str(masked);
+		} else {
+			draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2,
+				     o->description ? o->description : "", 0, t->utf8);
+		}
+		wnoutrefresh(body);
+		delwin(body);
+	}
+	wnoutrefresh(w);
+	delwin(w);
+}
+
+static void
+draw_form_box(struct tui *t, const struct layout *l)
+{
+	const struct step *s = current_step(t);
+	WINDOW *w = t->form_win;
+	size_t problem_index = (size_t)-1;
+
+	if (w == NULL) {
+		w = newwin(l->form_h, l->form_w, l->form_y, l->form_x);
+		werase(w);
+	}
+	box(w, 0, 0);
+	if (s != NULL) {
+		WINDOW *explain = derwin(w, 2, l->form_w - 2, 1, 1);
+
+		werase(explain);
+		draw_wrapped(explain, 0, 2, l->form_w - 2, _(s->explain), 0, t->utf8);
+		wnoutrefresh(explain);
+		delwin(explain);
+	}
+	if (t->form != NULL) {
+		size_t page = (size_t)form_page(t->form);
+		size_t first = page * t->rows_per_page;
+		size_t pages = (t->desc_count + t->rows_per_page - 1) / t->rows_per_page;
+
+		screen_problem(t, &problem_index);
+		/* A text mark, not colour alone, for every field with a problem. */
+		for (size_t i = first; i < t->desc_count && i < first + t->rows_per_page; i++) {
+			bool bad = problems_find(&t->problems, t->descs[i].key) != NULL &&
+				   !t->descs[i].confirm;
+
+			if (i == problem_index)
+				bad = true;
+			wattrset(w, bad ? attr_for(t, PAIR_ERROR) | A_BOLD : A_NORMAL);
+			mvwaddch(w, 3 + (int)(i - first), l->form_w - 2, bad ? '!' : ' ');
+			wattrset(w, A_NORMAL);
+		}
+		if (pages > 1) {
+			char more[64];
+
+			snprintf(more, sizeof more, _(" page %zu/%zu: Tab for more "), page + 1,
+				 pages);
+			mvwaddnstr(w, l->form_h - 1, 2, more, l->form_w - 4);
+		}
+	}
+	wnoutrefresh(w);
+	if (w != t->form_win)
+		delwin(w);
+}
+
+static void
+draw_text_screen(struct tui *t, const struct layout *l)
+{
+	WINDOW *w = newwin(l->form_h, l->form_w, l->form_y, l->form_x);
+	struct buf text;
+
+	buf_init(&text);
+	werase(w);
+	box(w, 0, 0);
+	if (t->screen == 0) {
+		struct msg err = { "" };
+		char *conf = fs_join(t->dir, CONF_NAME);
+		char *abs = fs_absolute(t->dir);
+
+		buf_printf(&text, "%s\n\n", _("This wizard walks you through \"Encrypt communication "
+					     "between Kafka and ZooKeeper with TLS\": download, "
+					     "swap jars, a private CA, keys and keystores, and the "
+					     "configuration of ZooKeeper and the brokers."));
+		buf_printf(&text, _("Working directory: %s\n"), abs ? abs : t->dir);
+		if (preflight_dir(t->dir, 4ULL << 20, &err) != 0)
+			buf_printf(&text, "! %s\n", err.text);
+		else
+			buf_printf(&text, "%s\n", _("  usable: writable, with enough free space"));
+		if (fs_exists(conf))
+			buf_printf(&text, "%s\n", _("  an earlier setup is there: its answers are "
+						    "loaded, so you resume where you were"));
+		buf_printf(&text, "\n%s", _("Enter: start   F10: quit"));
+		free(conf);
+		free(abs);
+	} else {
+		buf_printf(&text, "%s\n\n", _("Done. What was written:"));
+		for (size_t i = 0; i < t->written.len; i++)
+			buf_printf(&text, "  %s\n", t->written.items[i]);
+		buf_printf(&text, "\n%s\n  cd %s\n  ./cluster.sh start\n  ./cluster.sh status\n"
+				  "  ./cluster.sh stop\n\n%s",
+			   _("To start the cluster:"), t->dir, _("F10: quit   Esc: back"));
+	}
+	{
+		WINDOW *body = derwin(w, l->form_h - 2, l->form_w - 2, 1, 1);
+		char *shown = xstrdup(text.data ? text.data : "");
+
+		draw_wrapped(body, 0, l->form_h - 2, l->form_w - 2, shown, 0, t->utf8);
+		free(shown);
+		wnoutrefresh(body);
+		delwin(body);
+	}
+	wnoutrefresh(w);
+	delwin(w);
+	buf_free(&text);
+}
+
+static void
+draw_bottom(struct tui *t, const struct layout *l)
+{
+	size_t index;
+	const char *problem = NULL;
+	const struct field_desc *d = current_desc(t, &index);
+
+	move(l->message_y, 0);
+	clrtoeol();
+	if (d != NULL) {
+		const struct problem *pr = problems_find(&t->problems, d->key);
+
+		if (pr != NULL && !d->confirm)
+			problem = pr->message;
+	}
+	if (t->message[0] != '\0') {
+		attrset(t->message_is_error ? attr_for(t, PAIR_ERROR) : A_NORMAL);
+		mvaddnstr(l->message_y, 0, t->message, t->cols);
+	} else if (problem != NULL) {
+		char line[1200];
+
+		snprintf(line, sizeof line, "! %s", problem);
+		attrset(attr_for(t, PAIR_ERROR));
+		mvaddnstr(l->message_y, 0, line, t->cols);
+	}
+	attrset(A_NORMAL);
+	move(l->status_y, 0);
+	clrtoeol();
+	attrset(attr_for(t, PAIR_DIM));
+	mvaddnstr(l->status_y, 0,
+		  _("Tab/↑↓ field  Enter next  Esc back  F1 help  F3/F4 file  PgUp/PgDn scroll  F10 quit"),
+		  t->cols);
+	attrset(A_NORMAL);
+}
+
+static void
+draw(struct tui *t)
+{
+	struct layout l;
+
+	getmaxyx(stdscr, t->rows, t->cols);
+	erase();
+	if (t->rows < MIN_ROWS || t->cols < MIN_COLS) {
+		char line[160];
+
+		snprintf(line, sizeof line, _("Terminal too small: %dx%d, needs %dx%d."), t->cols,
+			 t->rows, MIN_COLS, MIN_ROWS);
+		mvaddnstr(t->rows / 2, 0, line, t->cols);
+		mvaddnstr(t->rows / 2 + 1, 0, _("Enlarge it; the wizard goes on by itself."),
+			  t->cols);
+		curs_set(0);
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	l = compute_layout(t);
+	draw_title(t);
+	draw_steps(t, &l);
+	draw_bottom(t, &l);
+	wnoutrefresh(stdscr);
+	if (t->screen == 0 || t->screen > step_count) {
+		curs_set(0);
+		draw_text_screen(t, &l);
+	} else {
+		draw_form_box(t, &l);
+		if (t->form == NULL) {
+			WINDOW *w = newwin(l.form_h - 4, l.form_w - 2, l.form_y + 3, l.form_x + 1);
+
+			mvwaddnstr(w, 0, 0, _("Nothing to answer here: Enter runs the step."),
+				   l.form_w - 3);
+			wnoutrefresh(w);
+			delwin(w);
+		}
+		draw_preview(t, &l);
+	}
+	if (t->form != NULL && t->screen >= 1 && t->screen <= step_count) {
+		curs_set(1);
+		pos_form_cursor(t->form);
+		wnoutrefresh(t->form_win);
+	}
+	doupdate();
+	trace_event(t, "drawn");
+}
+
+/* ------------------------------------------------------------ dialogs */
+
+static int
+ask(struct tui *t, const char *question, const char *answers)
+{
+	int width = t->cols - 10, ch;
+	WINDOW *w = newwin(5, width, t->rows / 2 - 2, 5);
+
+	box(w, 0, 0);
+	mvwaddnstr(w, 2, 2, question, width - 4);
+	wrefresh(w);
+	for (;;) {
+		ch = wgetch(w);
+		if (ch != ERR && strchr(answers, ch) != NULL)
+			break;
+		if (ch == 27)
+			break;
+	}
+	delwin(w);
+	touchwin(stdscr);
+	return ch;
+}
+
+static void
+show_help(struct tui *t)
+{
+	const struct field_desc *d = current_desc(t, NULL);
+	const struct answer_key *k = d ? answer_key_find(d->key, NULL) : NULL;
+	const struct step *s = current_step(t);
+	int height = t->rows - 6, width = t->cols - 8;
+	WINDOW *w = newwin(height, width, 3, 4);
+	WINDOW *body = derwin(w, height - 2, width - 4, 1, 2);
+	struct buf text;
+
+	buf_init(&text);
+	if (k != NULL)
+		buf_printf(&text, "%s (%s)\n\n%s\n\n", _(k->label), d->key, _(k->help));
+	if (s != NULL)
+		buf_printf(&text, "%s\n\n%s\n\n", _(s->title), _(s->explain));
+	buf_adds(&text, _("Keys: Tab, Shift-Tab, Up and Down move between fields; Enter runs "
+			  "this step and goes to the next; Esc goes back; F3 and F4 switch the "
+			  "file shown; PgUp and PgDn scroll it; F10 quits.\n\nAny key closes "
+			  "this help."));
+	werase(w);
+	box(w, 0, 0);
+	draw_wrapped(body, 0, height - 2, width - 4, text.data, 0, t->utf8);
+	wnoutrefresh(w);
+	wnoutrefresh(body);
+	doupdate();
+	wgetch(w);
+	buf_free(&text);
+	delwin(body);
+	delwin(w);
+}
+
+/* ------------------------------------------------------------ navigation */
+
+static void
+enter_screen(struct tui *t, size_t screen)
+{
+	struct msg err = { "" };
+
+	t->screen = screen;
+	t->preview_file = 0;
+	t->preview_scroll = 0;
+	t->message[0] = '\0';
+	/* Facts from disk are read when a step is entered, not per keystroke. */
+	inputs_free(&t->inputs);
+	if (inputs_load(&t->inputs, t->plan, t->dir, &err) != 0)
+		set_message(t, true, "%s", err.text);
+	build_form(t, NULL, false);
+	refresh_render(t, false);
+}
+
+static void
+run_current_step(struct tui *t)
+{
+	const struct step *s = current_step(t);
+	size_t problem_index = 0;
+	const char *problem;
+	struct msg err = { "" };
+	enum step_result result;
+	struct step_run run;
+
+	sync_field(t);
+	problem = screen_problem(t, &problem_index);
+	if (problem != NULL) {
+		set_message(t, true, _("Not yet: %s"), problem);
+		set_current_field(t->form, t->inputs_of[problem_index]);
+		return;
+	}
+	if (!s->built) {
+		t->states[t->screen - 1] = STATE_SKIPPED;
+		enter_screen(t, t->screen + 1);
+		set_message(t, false, _("Skipped '%s': not built yet in this version."),
+			    _(s->title));
+		return;
+	}
+	if (ensure_saved(t, &err) != 0) {
+		set_message(t, true, "%s", err.text);
+		return;
+	}
+	/* Whole-plan problems block writing, even those of other screens. */
+	if (t->problems.len > 0) {
+		set_message(t, true, _("Not yet: %s"), t->problems.items[0].message);
+		return;
+	}
+	set_message(t, false, _("Working: %s..."), _(s->title));
+	draw(t);
+	memset(&run, 0, sizeof run);
+	run.plan = t->plan;
+	run.dir = t->dir;
+	run.inputs = &t->inputs;
+	run.options = t->options;
+	run.flags = t->flags;
+	run.report = collect_written;
+	run.report_user = t;
+	run.msg = &err;
+	result = step_apply(s, &run);
+	if (result != STEP_OK) {
+		t->states[t->screen - 1] = STATE_FAILED;
+		sanitize(err.text);
+		set_message(t, true, "%s: %s", _(s->title), err.text);
+		return;
+	}
+	t->states[t->screen - 1] = STATE_DONE;
+	enter_screen(t, t->screen + 1);
+	set_message(t, false, _("%s: done."), _(s->title));
+}
+
+static void
+go_back(struct tui *t)
+{
+	if (t->screen == 0)
+		return;
+	sync_field(t);
+	enter_screen(t, t->screen - 1);
+}
+
+static bool
+confirm_quit(struct tui *t)
+{
+	struct msg err = { "" };
+	int ch;
+
+	if (!t->unsaved)
+		return true;
+	ch = ask(t, _("Save your answers before quitting? (y)es, (n)o, (c)ancel"), "ync");
+	if (ch == 'c' || ch == 27)
+		return false;
+	if (ch == 'y' && ensure_saved(t, &err) != 0) {
+		set_message(t, true, "%s", err.text);
+		return false;
+	}
+	return true;
+}
+
+static void
+form_key(struct tui *t, int request)
+{
+	if (t->form == NULL)
+		return;
+	form_driver(t->form, request);
+}
+
+/* Returns false when the wizard should end. */
+static bool
+handle_key(struct tui *t, int status, wint_t key)
+{
+	bool in_form = t->form != NULL && t->screen >= 1 && t->screen <= step_count;
+
+	if (status == KEY_CODE_YES) {
+		switch (key) {
+		case KEY_RESIZE:
+			sync_field(t);
+			{
+				const struct field_desc *d = current_desc(t, NULL);
+				char key_name[160] = "";
+				bool confirm = false;
+
+				if (d != NULL) {
+					snprintf(key_name, sizeof key_name, "%s", d->key);
+					confirm = d->confirm;
+				}
+				getmaxyx(stdscr, t->rows, t->cols);
+				build_form(t, key_name[0] ? key_name : NULL, confirm);
+			}
+			return true;
+		case KEY_F(10):
+			return !confirm_quit(t);
+		case KEY_F(1):
+			show_help(t);
+			return true;
+		case KEY_F(3):
+			if (t->render.count > 0)
+				t->preview_file = (t->preview_file + t->render.count - 1) %
+						  t->render.count;
+			t->preview_scroll = 0;
+			return true;
+		case KEY_F(4):
+			if (t->render.count > 0)
+				t->preview_file = (t->preview_file + 1) % t->render.count;
+			t->preview_scroll = 0;
+			return true;
+		case KEY_PPAGE:
+			t->preview_scroll -= 10;
+			return true;
+		case KEY_NPAGE:
+			t->preview_scroll += 10;
+			return true;
+		case KEY_DOWN:
+		case KEY_BTAB:
+		case KEY_UP:
+			sync_field(t);
+			if (t->form != NULL)
+				focus_neighbour(t, key == KEY_DOWN);
+			return true;
+		case KEY_ENTER:
+			break;
+		case KEY_LEFT:
+			form_key(t, REQ_PREV_CHAR);
+			return true;
+		case KEY_RIGHT:
+			form_key(t, REQ_NEXT_CHAR);
+			return true;
+		case KEY_HOME:
+			form_key(t, REQ_BEG_LINE);
+			return true;
+		case KEY_END:
+			form_key(t, REQ_END_LINE);
+			return true;
+		case KEY_BACKSPACE:
+			form_key(t, REQ_DEL_PREV);
+			sync_field(t);
+			return true;
+		case KEY_DC:
+			form_key(t, REQ_DEL_CHAR);
+			sync_field(t);
+			return true;
+		default:
+			return true;
+		}
+	}
+	switch (key) {
+	case '\t':
+		sync_field(t);
+		if (t->form != NULL)
+			focus_neighbour(t, true);
+		return true;
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+		t->message[0] = '\0';
+		if (t->screen == 0)
+			enter_screen(t, 1);
+		else if (t->screen <= step_count)
+			run_current_step(t);
+		return true;
+	case 27:
+		t->message[0] = '\0';
+		go_back(t);
+		return true;
+	case 127:
+	case 8:
+		form_key(t, REQ_DEL_PREV);
+		sync_field(t);
+		return true;
+	default:
+		break;
+	}
+	if (!in_form) {
+		if (key == 'q')
+			return !confirm_quit(t);
+		return true;
+	}
+	if (key >= 0x20 && key != 0x7f) {
+		t->message[0] = '\0';
+		form_driver_w(t->form, OK, (wchar_t)key);
+		sync_field(t);
+	}
+	return true;
+}
+
+/* ------------------------------------------------------------ setup */
+
+static bool
+terminal_usable(void)
+{
+	int err = 0;
+	char *cup_cap, *clear_cap;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return false;
+	if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
+		return false;
+	cup_cap = tigetstr("cup");
+	clear_cap = tigetstr("clear");
+	return cup_cap != NULL && cup_cap != (char *)-1 && clear_cap != NULL &&
+	       clear_cap != (char *)-1;
+}
+
+static void
+init_colors(struct tui *t)
+{
+	const char *no_color = getenv("NO_COLOR");
+
+	t->color = has_colors() && (no_color == NULL || no_color[0] == '\0');
+	if (!t->color)
+		return;
+	start_color();
+	use_default_colors();
+	init_pair(PAIR_TITLE, COLOR_WHITE, COLOR_BLUE);
+	init_pair(PAIR_ERROR, COLOR_RED, -1);
+	init_pair(PAIR_DONE, COLOR_GREEN, -1);
+	init_pair(PAIR_CURRENT, COLOR_BLACK, COLOR_CYAN);
+	init_pair(PAIR_DIM, COLOR_BLUE, -1);
+}
 
 int
 tui_run(struct plan *p, const char *dir, const struct run_options *options, unsigned flags)
 {
-	int err = 0;
+	struct tui t;
+	SCREEN *screen;
+	const char *trace_path = getenv("ZKTLS_TRACE");
+	bool exit_after_draw = getenv("ZKTLS_EXIT_AFTER_FIRST_DRAW") != NULL;
+	unsigned error_burst = 0;
 
-	(void)p;
-	(void)dir;
-	(void)options;
-	(void)flags;
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO) ||
-	    setupterm(NULL, STDOUT_FILENO, &err) != OK || tigetstr("cup") == NULL ||
-	    tigetstr("cup") == (char *)-1 || tigetstr("clear") == NULL ||
-	    tigetstr("clear") == (char *)-1) {
+	if (!terminal_usable()) {
 		fprintf(stderr, _("zktls-wizard: needs a full-screen terminal; use --batch\n"));
 		return 2;
 	}
-	fprintf(stderr, _("zktls-wizard: the interactive wizard is not built yet; use --batch\n"));
-	return 1;
+	memset(&t, 0, sizeof t);
+	t.plan = p;
+	t.dir = dir;
+	t.options = options;
+	t.flags = flags;
+	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	if (trace_path != NULL && trace_path[0] != '\0')
+		t.trace = fopen(trace_path, "a");
+
+	if (tcgetattr(STDIN_FILENO, &saved_termios) == 0)
+		termios_saved = true;
+	append_capability("sgr0");
+	append_capability("cnorm");
+	append_capability("rmcup");
+	install_signal_handlers();
+	if (getenv("ESCDELAY") == NULL)
+		set_escdelay(25);
+	screen = newterm(NULL, stdout, stdin);
+	if (screen == NULL) {
+		fprintf(stderr, _("zktls-wizard: needs a full-screen terminal; use --batch\n"));
+		return 2;
+	}
+	set_term(screen);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	if (tigetstr("kcbt") == NULL || tigetstr("kcbt") == (char *)-1)
+		define_key("\033[Z", KEY_BTAB);
+	timeout(100);
+	init_colors(&t);
+	getmaxyx(stdscr, t.rows, t.cols);
+	enter_screen(&t, 0);
+
+	for (;;) {
+		struct timespec before;
+		wint_t key;
+		int status;
+
+		draw(&t);
+		if (exit_after_draw)
+			break;
+		if (quit_requested) {
+			struct msg err;
+
+			if (ensure_saved(&t, &err) != 0 && t.unsaved)
+				fprintf(stderr, "zktls-wizard: %s\n", err.text);
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &before);
+		status = get_wch(&key);
+		if (status == ERR) {
+			struct timespec after;
+			long waited_ms;
+
+			clock_gettime(CLOCK_MONOTONIC, &after);
+			waited_ms = (after.tv_sec - before.tv_sec) * 1000 +
+				    (after.tv_nsec - before.tv_nsec) / 1000000;
+			/*
+			 * A timeout waits ~100 ms; an immediate ERR, again and again,
+			 * means the input is gone (EOF): save and leave.
+			 */
+			if (waited_ms >= 50 || errno == EINTR) {
+				error_burst = 0;
+				continue;
+			}
+			if (++error_burst < 50)
+				continue;
+			ensure_saved(&t, &(struct msg){ "" });
+			break;
+		}
+		error_burst = 0;
+		trace_event(&t, "key");
+		if (!handle_key(&t, status, key))
+			break;
+	}
+	form_teardown(&t);
+	endwin();
+	delscreen(screen);
+	render_result_free(&t.render);
+	problems_free(&t.problems);
+	inputs_free(&t.inputs);
+	strlist_free(&t.written);
+	free(t.descs);
+	if (t.trace != NULL)
+		fclose(t.trace);
+	return 0;
 }
