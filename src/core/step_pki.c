@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <openssl/err.h>
@@ -112,6 +112,18 @@ free_secret_file(char *data, size_t len)
 	free(data);
 }
 
+/* An imported key file may come with a lax mode; ours are always 0600. */
+static bool
+key_file_exposed(const struct step_run *run)
+{
+	char *full = fs_join(run->dir, CA_KEY_FILE);
+	struct stat st;
+	bool exposed = stat(full, &st) == 0 && (st.st_mode & 077) != 0;
+
+	free(full);
+	return exposed;
+}
+
 /* The CA as the certs step (and an import) uses it. */
 struct ca {
 	EVP_PKEY *key;
@@ -177,6 +189,9 @@ ca_load(const struct step_run *run, const struct pki_answers *a, struct ca *ca, 
 	if (!encrypted)
 		run_report(run, _("warning: %s is not encrypted; anyone who can read it can issue "
 				  "certificates your cluster trusts"), CA_KEY_FILE);
+	if (key_file_exposed(run))
+		run_report(run, _("warning: %s can be read by other users; chmod 600 it"),
+			   CA_KEY_FILE);
 	if (X509_check_private_key(ca->cert, ca->key) != 1) {
 		msg_set(run->msg, _("%s does not belong to %s: the certificate's public key is not "
 				    "the key's"), CA_CERT_FILE, CA_KEY_FILE);
