@@ -31,7 +31,6 @@
 #define MIN_ROWS 24
 #define WIDE_COLS 120
 #define STEP_LIST_WIDTH 22
-#define LABEL_WIDTH 26
 #define CONF_NAME "zktls-wizard.conf"
 
 enum color_pair {
@@ -195,6 +194,15 @@ sanitize(char *s)
 			*p = '?';
 }
 
+/* As sanitize(), but keeps the newlines that separate lines. */
+static void
+sanitize_lines(char *s)
+{
+	for (unsigned char *p = (unsigned char *)s; *p != '\0'; p++)
+		if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
+			*p = '?';
+}
+
 static attr_t
 attr_for(const struct tui *t, enum color_pair pair)
 {
@@ -230,7 +238,19 @@ add_desc(struct tui *t, const char *key, const char *label, bool secret, bool co
 	d->confirm = confirm;
 }
 
-/* Expands the step's key patterns: broker.*.id becomes one field per broker. */
+static const struct answer_key *
+key_by_pattern(const char *pattern)
+{
+	for (size_t j = 0; j < answer_key_count; j++)
+		if (strcmp(answer_keys[j].pattern, pattern) == 0)
+			return &answer_keys[j];
+	return NULL;
+}
+
+/*
+ * Expands the step's key patterns into fields: a run of broker.*.x patterns
+ * becomes, per broker, one field for each, so a node's answers stand together.
+ */
 static void
 build_descs(struct tui *t)
 {
@@ -241,40 +261,40 @@ build_descs(struct tui *t)
 	t->desc_count = 0;
 	if (s == NULL)
 		return;
-	for (size_t i = 0; s->keys[i] != NULL; i++) {
+	for (size_t i = 0; s->keys[i] != NULL;) {
 		const char *pattern = s->keys[i];
 		const struct answer_key *k = answer_key_find(pattern, NULL);
-		const char *star = strchr(pattern, '*');
+		const char *list_key = str_starts_with(pattern, "broker.") ? "brokers" : "sasl.users";
+		struct strlist names = { 0 };
+		size_t run_end = i;
 
-		if (star == NULL) {
+		if (strchr(pattern, '*') == NULL) {
 			bool secret = k != NULL && k->kind == KIND_SECRET;
 
 			add_desc(t, pattern, k ? _(k->label) : pattern, secret, false);
 			if (secret)
 				add_desc(t, pattern, _("  repeat"), true, true);
+			i++;
 			continue;
 		}
-		{
-			struct strlist names = { 0 };
-			const struct answer_key *pk = NULL;
-
-			plan_get_list(t->plan, str_starts_with(pattern, "broker.") ? "brokers"
-										   : "sasl.users",
-				      &names);
-			for (size_t j = 0; j < answer_key_count; j++)
-				if (strcmp(answer_keys[j].pattern, pattern) == 0)
-					pk = &answer_keys[j];
-			for (size_t n = 0; n < names.len; n++) {
+		while (s->keys[run_end] != NULL && strchr(s->keys[run_end], '*') != NULL &&
+		       strncmp(s->keys[run_end], pattern, strcspn(pattern, "*")) == 0)
+			run_end++;
+		plan_get_list(t->plan, list_key, &names);
+		for (size_t n = 0; n < names.len; n++)
+			for (size_t j = i; j < run_end; j++) {
+				const char *star = strchr(s->keys[j], '*');
+				const struct answer_key *pk = key_by_pattern(s->keys[j]);
 				char key[160], label[160];
 
-				snprintf(key, sizeof key, "%.*s%s%s", (int)(star - pattern), pattern,
-					 names.items[n], star + 1);
+				snprintf(key, sizeof key, "%.*s%s%s", (int)(star - s->keys[j]),
+					 s->keys[j], names.items[n], star + 1);
 				snprintf(label, sizeof label, "%s: %s", names.items[n],
-					 pk ? _(pk->label) : pattern);
+					 pk ? _(pk->label) : s->keys[j]);
 				add_desc(t, key, label, pk && pk->kind == KIND_SECRET, false);
 			}
-			strlist_free(&names);
-		}
+		strlist_free(&names);
+		i = run_end;
 	}
 }
 
@@ -330,7 +350,7 @@ compute_layout(const struct tui *t)
 
 		l.steps_y = 1, l.steps_x = 0, l.steps_h = t->rows - 3, l.steps_w = STEP_LIST_WIDTH;
 		l.form_y = 1, l.form_x = STEP_LIST_WIDTH, l.form_h = t->rows - 3;
-		l.form_w = rest * 45 / 100;
+		l.form_w = rest / 2;
 		l.preview_y = 1, l.preview_x = l.form_x + l.form_w;
 		l.preview_h = t->rows - 3, l.preview_w = t->cols - l.preview_x;
 	} else {
@@ -349,14 +369,29 @@ static void
 build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 {
 	struct layout l = compute_layout(t);
-	int width = l.form_w - 2 - LABEL_WIDTH - 1;
+	int label_cols, input_cols;
 	size_t count = 0, focus = 0;
 	bool have_focus = false;
 	int rows_per_page;
 
 	form_teardown(t);
 	build_descs(t);
-	if (t->desc_count == 0 || width < 8)
+	/* Labels as wide as the widest (in columns), within half of the form. */
+	label_cols = 12;
+	for (size_t i = 0; i < t->desc_count; i++) {
+		wchar_t wide[160];
+		size_t n = mbstowcs(wide, t->descs[i].label, ARRAY_SIZE(wide) - 1);
+		int cols = n == (size_t)-1 ? (int)strlen(t->descs[i].label) : wcswidth(wide, n);
+
+		if (cols < 0)
+			cols = (int)n;
+		if (cols + 1 > label_cols)
+			label_cols = cols + 1;
+	}
+	if (label_cols > (l.form_w - 2) / 2)
+		label_cols = (l.form_w - 2) / 2;
+	input_cols = l.form_w - 2 - label_cols - 2;
+	if (t->desc_count == 0 || input_cols < 8)
 		return;
 	rows_per_page = l.form_h - 4;
 	if (rows_per_page < 1)
@@ -367,8 +402,8 @@ build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 	for (size_t i = 0; i < t->desc_count; i++) {
 		const struct field_desc *d = &t->descs[i];
 		int row = (int)(i % t->rows_per_page);
-		FIELD *label = new_field(1, LABEL_WIDTH, row, 0, 0, 0);
-		FIELD *input = new_field(1, width, row, LABEL_WIDTH + 1, 0, 0);
+		FIELD *label = new_field(1, label_cols, row, 0, 0, 0);
+		FIELD *input = new_field(1, input_cols, row, label_cols + 1, 0, 0);
 
 		/* More fields than rows: the form library's pages, one screenful each. */
 		if (i > 0 && row == 0)
@@ -807,7 +842,10 @@ draw_form_box(struct tui *t, const struct layout *l)
 static void
 draw_text_screen(struct tui *t, const struct layout *l)
 {
-	WINDOW *w = newwin(l->form_h, l->form_w, l->form_y, l->form_x);
+	/* Welcome and finish have no preview: they take the whole body. */
+	int height = l->wide ? l->form_h : l->form_h + l->preview_h;
+	int width = l->wide ? t->cols - l->form_x : t->cols;
+	WINDOW *w = newwin(height, width, l->form_y, l->form_x);
 	struct buf text;
 
 	buf_init(&text);
@@ -834,18 +872,36 @@ draw_text_screen(struct tui *t, const struct layout *l)
 		free(conf);
 		free(abs);
 	} else {
-		buf_printf(&text, "%s\n\n", _("Done. What was written:"));
+		char *abs = fs_absolute(t->dir);
+
+		buf_printf(&text, _("Done: the setup is in %s.\n\n"), abs ? abs : t->dir);
+		buf_printf(&text, "%s\n  cd %s\n  ./cluster.sh start     %s\n"
+				  "  ./cluster.sh status\n  ./cluster.sh stop\n"
+				  "  ./cluster.sh cleanup   %s\n\n",
+			   _("To run the cluster:"), abs ? abs : t->dir,
+			   _("(ZooKeeper, then the brokers; waits until TLS works)"),
+			   _("(stops, then removes data and logs)"));
+		buf_printf(&text, "%s\n", _("What this run did:"));
 		for (size_t i = 0; i < t->written.len; i++)
 			buf_printf(&text, "  %s\n", t->written.items[i]);
-		buf_printf(&text, "\n%s\n  cd %s\n  ./cluster.sh start\n  ./cluster.sh status\n"
-				  "  ./cluster.sh stop\n\n%s",
-			   _("To start the cluster:"), t->dir, _("F10: quit   Esc: back"));
+		buf_printf(&text, "\n%s", _("F10: quit   Esc: back"));
+		free(abs);
 	}
 	{
-		WINDOW *body = derwin(w, l->form_h - 2, l->form_w - 2, 1, 1);
+		WINDOW *body = derwin(w, height - 2, width - 2, 1, 1);
 		char *shown = xstrdup(text.data ? text.data : "");
 
-		draw_wrapped(body, 0, l->form_h - 2, l->form_w - 2, shown, 0, t->utf8);
+		int total;
+
+		sanitize_lines(shown);
+		total = draw_wrapped(body, 0, height - 2, width - 2, shown, 0, t->utf8);
+		/* PgUp/PgDn scroll a text screen that does not fit. */
+		if (t->preview_scroll > total - (height - 2))
+			t->preview_scroll = total - (height - 2);
+		if (t->preview_scroll < 0)
+			t->preview_scroll = 0;
+		werase(body);
+		draw_wrapped(body, 0, height - 2, width - 2, shown, t->preview_scroll, t->utf8);
 		free(shown);
 		wnoutrefresh(body);
 		delwin(body);
