@@ -1,0 +1,68 @@
+# Helpers for driving the wizard in a real terminal: tmux with its own socket,
+# no configuration, a fixed size.  Sourced after common.sh.
+
+zk_need tmux
+
+# tui_start WIDTH HEIGHT [ENV=VALUE...] -- ARGS...: runs the wizard in a pane
+# that stays after the program exits, so its exit status can be read.
+tui_start() {
+  TUI_SOCKET="zktls-$$-$(date +%s%N)"
+  width=$1 height=$2
+  shift 2
+  env_args=
+  while [ "$1" != -- ]; do
+    env_args="$env_args $1"
+    shift
+  done
+  shift
+  # Sanitizer reports inside the pane would be lost: send them to files.
+  TUI_ASAN_DIR="$ZK_TMP/asan"
+  mkdir -p "$TUI_ASAN_DIR"
+  cmd="exec env ASAN_OPTIONS=log_path=$TUI_ASAN_DIR/asan UBSAN_OPTIONS=log_path=$TUI_ASAN_DIR/ubsan ZKTLS_DATADIR=$ZKTLS_DATADIR LC_ALL=${TUI_LC_ALL:-C.UTF-8}$env_args $ZKTLS"
+  for arg in "$@"; do cmd="$cmd '$arg'"; done
+  tmux -L "$TUI_SOCKET" -f /dev/null start-server \; set-option -g remain-on-exit on \; \
+    new-session -d -x "$width" -y "$height" "$cmd"
+  trap 'tmux -L "$TUI_SOCKET" kill-server 2>/dev/null; rm -rf "$ZK_TMP"' EXIT
+}
+
+tui_keys() {
+  tmux -L "$TUI_SOCKET" send-keys "$@"
+}
+
+tui_screen() {
+  tmux -L "$TUI_SOCKET" capture-pane -p "$@"
+}
+
+# tui_wait TEXT [SECONDS]: waits until TEXT is on the screen.
+tui_wait() {
+  deadline=$(( $(date +%s) + ${2:-10} ))
+  while ! tui_screen | grep -qF -- "$1"; do
+    if [ "$(date +%s)" -ge "$deadline" ]; then
+      echo "--- screen while waiting for '$1':" >&2
+      tui_screen >&2
+      zk_fail "timed out waiting for '$1'"
+    fi
+    sleep 0.1
+  done
+}
+
+tui_dead() {
+  [ "$(tmux -L "$TUI_SOCKET" display-message -p '#{pane_dead}')" = 1 ]
+}
+
+# tui_exit_status [SECONDS]: waits for the program to end and prints its status.
+tui_exit_status() {
+  deadline=$(( $(date +%s) + ${1:-10} ))
+  while ! tui_dead; do
+    [ "$(date +%s)" -lt "$deadline" ] || zk_fail "the wizard did not exit"
+    sleep 0.1
+  done
+  tmux -L "$TUI_SOCKET" display-message -p '#{pane_dead_status}'
+}
+
+tui_check_sanitizers() {
+  if ls "$TUI_ASAN_DIR"/* >/dev/null 2>&1; then
+    cat "$TUI_ASAN_DIR"/* >&2
+    zk_fail "sanitizer reports from the wizard in the terminal"
+  fi
+}
