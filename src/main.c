@@ -14,7 +14,6 @@
 #include "core/i18n.h"
 #include "core/steps.h"
 #include "core/template.h"
-#include "core/validate.h"
 #include "tui/tui.h"
 
 #define DEFAULT_DIR "zktls-setup"
@@ -106,23 +105,13 @@ load_answers(struct plan *p, const char *dir, const char *answers_file,
 	free(conf);
 	if (rc == 0 && answers_file != NULL && answers_load(p, answers_file, ORIGIN_FILE, &err) != 0)
 		rc = -1;
-	for (size_t i = 0; rc == 0 && i < assignments->len; i++) {
-		const char *assignment = assignments->items[i];
-		const char *eq = strchr(assignment, '=');
-		struct msg why;
-
-		if (plan_set_assignment(p, assignment, &err) != 0) {
+	/*
+	 * A --set value is checked with the whole plan, so its message is the
+	 * same as the wizard's for that field; only unknown keys stop here.
+	 */
+	for (size_t i = 0; rc == 0 && i < assignments->len; i++)
+		if (plan_set_assignment(p, assignments->items[i], &err) != 0)
 			rc = -1;
-		} else {
-			char *key = xstrndup(assignment, (size_t)(eq - assignment));
-
-			if (!validate_value(p, key, eq + 1, &why)) {
-				msg_set(&err, _("--set %s: %s"), key, why.text);
-				rc = -1;
-			}
-			free(key);
-		}
-	}
 	if (rc != 0)
 		fprintf(stderr, "%s: %s\n", PACKAGE, err.text);
 	return rc;

@@ -29,7 +29,7 @@ tui_keys Enter
 tui_wait "Download (1/7)"
 ! has_colour || zk_fail "TERM=xterm-mono drew colour"
 # An answer typed, then F10: asked to save, answers kept.
-tui_keys Tab Tab Tab BSpace BSpace BSpace BSpace BSpace 3 . 5 . 6
+tui_keys Tab Tab BSpace BSpace BSpace BSpace BSpace 3 . 5 . 6
 tui_wait "3.5.6"
 tui_keys F10
 tui_wait "Save your answers"
