@@ -1356,6 +1356,11 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 	if (tigetstr("kcbt") == NULL || tigetstr("kcbt") == (char *)-1)
 		define_key("\033[Z", KEY_BTAB);
 	timeout(100);
+	/*
+	 * Enter the alternate screen before anything hides the cursor: leaving
+	 * it restores the cursor state it was entered with.
+	 */
+	refresh();
 	init_colors(&t);
 	getmaxyx(stdscr, t.rows, t.cols);
 	enter_screen(&t, 0);
@@ -1403,6 +1408,7 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 			break;
 	}
 	form_teardown(&t);
+	curs_set(1);
 	endwin();
 	delscreen(screen);
 	render_result_free(&t.render);

@@ -3,8 +3,9 @@
 
 zk_need tmux
 
-# tui_start WIDTH HEIGHT [ENV=VALUE...] -- ARGS...: runs the wizard in a pane
-# that stays after the program exits, so its exit status can be read.
+# tui_start WIDTH HEIGHT [ENV=VALUE...] -- ARGS...: runs the wizard in a pane.
+# After the wizard, the pane's shell prints its exit status and the terminal's
+# settings, then waits: what the user's shell would find is on the screen.
 tui_start() {
   TUI_SOCKET="zktls-$$-$(date +%s%N)"
   width=$1 height=$2
@@ -18,11 +19,16 @@ tui_start() {
   # Sanitizer reports inside the pane would be lost: send them to files.
   TUI_ASAN_DIR="$ZK_TMP/asan"
   mkdir -p "$TUI_ASAN_DIR"
-  cmd="exec env ASAN_OPTIONS=log_path=$TUI_ASAN_DIR/asan UBSAN_OPTIONS=log_path=$TUI_ASAN_DIR/ubsan ZKTLS_DATADIR=$ZKTLS_DATADIR LC_ALL=${TUI_LC_ALL:-C.UTF-8}$env_args $ZKTLS"
+  cmd="env ASAN_OPTIONS=log_path=$TUI_ASAN_DIR/asan UBSAN_OPTIONS=log_path=$TUI_ASAN_DIR/ubsan ZKTLS_DATADIR=$ZKTLS_DATADIR LC_ALL=${TUI_LC_ALL:-C.UTF-8}$env_args $ZKTLS"
   for arg in "$@"; do cmd="$cmd '$arg'"; done
-  tmux -L "$TUI_SOCKET" -f /dev/null start-server \; set-option -g remain-on-exit on \; \
-    new-session -d -x "$width" -y "$height" "$cmd"
+  cmd="$cmd; echo ZKTLS-EXIT=\$?; stty -a | tr ';' '\\n' | grep -w -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo; exec sleep 600"
+  tmux -L "$TUI_SOCKET" -f /dev/null new-session -d -x "$width" -y "$height" "$cmd"
   trap 'tmux -L "$TUI_SOCKET" kill-server 2>/dev/null; rm -rf "$ZK_TMP"' EXIT
+}
+
+# The wizard's own process (the pane runs a shell around it).
+tui_pid() {
+  pgrep -P "$(tmux -L "$TUI_SOCKET" display-message -p '#{pane_pid}')" zktls-wizard
 }
 
 tui_keys() {
@@ -46,18 +52,23 @@ tui_wait() {
   done
 }
 
-tui_dead() {
-  [ "$(tmux -L "$TUI_SOCKET" display-message -p '#{pane_dead}')" = 1 ]
-}
-
-# tui_exit_status [SECONDS]: waits for the program to end and prints its status.
+# tui_exit_status [SECONDS]: waits for the wizard to end and prints its status.
 tui_exit_status() {
   deadline=$(( $(date +%s) + ${1:-10} ))
-  while ! tui_dead; do
-    [ "$(date +%s)" -lt "$deadline" ] || zk_fail "the wizard did not exit"
+  while ! tui_screen | grep -q '^ZKTLS-EXIT='; do
+    [ "$(date +%s)" -lt "$deadline" ] || { tui_screen >&2; zk_fail "the wizard did not exit"; }
     sleep 0.1
   done
-  tmux -L "$TUI_SOCKET" display-message -p '#{pane_dead_status}'
+  tui_screen | sed -n 's/^ZKTLS-EXIT=//p'
+}
+
+# After the wizard: the shell's terminal is usable again.
+tui_check_restored() {
+  [ "$(tmux -L "$TUI_SOCKET" display-message -p '#{alternate_on}')" = 0 ] || zk_fail "$1: still on the alternate screen"
+  [ "$(tmux -L "$TUI_SOCKET" display-message -p '#{cursor_flag}')" = 1 ] || zk_fail "$1: the cursor is hidden"
+  settings=$(tui_screen | grep -A1 '^ZKTLS-EXIT=' | tail -n 1)
+  echo " $settings " | grep -q ' echo ' || zk_fail "$1: echo is off ($settings)"
+  echo " $settings " | grep -q ' icanon ' || zk_fail "$1: the terminal is not in canonical mode ($settings)"
 }
 
 tui_check_sanitizers() {

@@ -70,9 +70,8 @@ tui_keys F10
 status=$(tui_exit_status)
 [ "$status" = 0 ] || zk_fail "the wizard exited with $status"
 
-# The terminal is back: no alternate screen, cursor visible.
-[ "$(tmux -L "$TUI_SOCKET" display-message -p '#{alternate_on}')" = 0 ] || zk_fail "still on the alternate screen"
-[ "$(tmux -L "$TUI_SOCKET" display-message -p '#{cursor_flag}')" = 1 ] || zk_fail "the cursor is hidden"
+# The terminal is back: no alternate screen, cursor visible, echo on.
+tui_check_restored "after F10"
 tui_check_sanitizers
 
 # The files equal batch's: text byte for byte (the absolute directory aside) ...
