@@ -118,7 +118,9 @@ answers_format(const struct plan *p)
 	for (size_t i = 0; i < keys.len; i++) {
 		if (strcmp(keys.items[i], "ca.password") == 0 && !keep_ca_password)
 			continue;
-		buf_printf(&out, "%s = %s\n", keys.items[i], plan_get(p, keys.items[i]));
+		const char *value = plan_get(p, keys.items[i]);
+
+		buf_printf(&out, "%s =%s%s\n", keys.items[i], value[0] ? " " : "", value);
 	}
 	strlist_free(&keys);
 	return buf_steal(&out, NULL);

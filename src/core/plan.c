@@ -210,6 +210,9 @@ const struct answer_key answer_keys[] = {
 	{ "brokers", KIND_NODES, 0, 0, NULL, "kafka-1 kafka-2", NULL, N_("Brokers"),
 	  N_("The Kafka brokers, by host name. Each gets a certificate, a keystore and a "
 	     "NAME.properties file.") },
+	{ "brokers.max_id", KIND_NUMBER, 0, 1000, NULL, "0", NULL, N_("Highest broker id used"),
+	  N_("The highest broker id this setup has given out, kept so that a broker added "
+	     "after a removal never takes an old broker's id (or its ports).") },
 	{ "broker.*.id", KIND_NUMBER, 0, 1000, NULL, NULL, default_broker_id, N_("Broker id"),
 	  N_("broker.id: unique per broker, and fixed once the broker has run (Kafka "
 	     "refuses to start when its data holds another id).") },
@@ -431,6 +434,9 @@ virtual_get(const struct plan *p, const char *key)
 		/* JKS is what both programs assume; any other type must be named. */
 		snprintf(value, sizeof value, "%s",
 			 strcmp(plan_get(p, "store.type"), "jks") == 0 ? "" : "yes");
+	} else if (strcmp(key, "store.is_pem") == 0) {
+		snprintf(value, sizeof value, "%s",
+			 strcmp(plan_get(p, "store.type"), "pem") == 0 ? "yes" : "");
 	} else if (strcmp(key, "kafka.dir") == 0) {
 		snprintf(value, sizeof value, "kafka_%s-%s", plan_get(p, "kafka.scala"),
 			 plan_get(p, "kafka.version"));
@@ -448,7 +454,8 @@ plan_has_key(const char *key)
 {
 	return answer_key_find(key, NULL) != NULL || str_starts_with(key, "keystore.") ||
 	       strcmp(key, "truststore") == 0 || strcmp(key, "store.java_type") == 0 ||
-	       strcmp(key, "store.explicit_type") == 0 || strcmp(key, "kafka.dir") == 0 ||
+	       strcmp(key, "store.explicit_type") == 0 || strcmp(key, "store.is_pem") == 0 ||
+	       strcmp(key, "kafka.dir") == 0 ||
 	       strcmp(key, "zookeeper.dir") == 0;
 }
 
@@ -601,6 +608,24 @@ set_list(struct plan *p, const char *list_key, const struct strlist *names,
 	buf_free(&text);
 }
 
+/* The highest id among the listed brokers and those removed before. */
+static long
+highest_broker_id(const struct plan *p, const struct strlist *brokers)
+{
+	long highest = 0, id;
+
+	if (parse_long(plan_get(p, "brokers.max_id"), 0, 1000, &id))
+		highest = id;
+	for (size_t i = 0; i < brokers->len; i++) {
+		char key[128];
+
+		snprintf(key, sizeof key, "broker.%s.id", brokers->items[i]);
+		if (parse_long(plan_get(p, key), 0, 1000, &id) && id > highest)
+			highest = id;
+	}
+	return highest;
+}
+
 int
 plan_add_name(struct plan *p, const char *list_key, const char *name, enum answer_origin origin,
 	      struct msg *err)
@@ -613,14 +638,9 @@ plan_add_name(struct plan *p, const char *list_key, const char *name, enum answe
 		return msg_set(err, _("%s: '%s' is already in the list"), list_key, name);
 	}
 	if (strcmp(list_key, "brokers") == 0) {
-		long next = 1, id;
+		long next = highest_broker_id(p, &names) + 1;
 		char key[128], value[32];
 
-		for (size_t i = 0; i < names.len; i++) {
-			snprintf(key, sizeof key, "broker.%s.id", names.items[i]);
-			if (parse_long(plan_get(p, key), 0, 1000000, &id) && id >= next)
-				next = id + 1;
-		}
 		/* A new broker takes the next free id, never an old broker's number. */
 		snprintf(key, sizeof key, "broker.%s.id", name);
 		snprintf(value, sizeof value, "%ld", next);
@@ -699,6 +719,14 @@ plan_remove_name(struct plan *p, const char *list_key, const char *name,
 		return msg_set(err, _("%s: there is no '%s'"), list_key, name);
 	}
 	plan_pin_positional(p);
+	if (strcmp(list_key, "brokers") == 0) {
+		char value[32];
+
+		/* Remember the removed broker's id, so that no later broker reuses it. */
+		snprintf(value, sizeof value, "%ld", highest_broker_id(p, &names));
+		if (strcmp(value, plan_get(p, "brokers.max_id")) != 0)
+			plan_set(p, "brokers.max_id", value, origin, NULL);
+	}
 	for (size_t i = 0; i < names.len; i++)
 		if (strcmp(names.items[i], name) != 0)
 			strlist_push(&kept, names.items[i]);

@@ -112,6 +112,39 @@ free_secret_file(char *data, size_t len)
 	free(data);
 }
 
+/*
+ * step_write_file refuses a file the user edited (or never ours) only when it
+ * reaches it; asking before the first write keeps a refused step from having
+ * written anything.  wanted (may be NULL: random content) is what would be
+ * written: a file already holding exactly it is fine.
+ */
+static int
+check_writable(const struct step_run *run, const char *rel, const struct buf *wanted)
+{
+	char on_disk[65], want[65];
+	enum file_state st;
+
+	if (run->manifest == NULL || (run->flags & RUN_FORCE))
+		return 0;
+	st = manifest_file_state(run->manifest, run->dir, rel, on_disk);
+	if (st != FILE_EDITED && st != FILE_FOREIGN)
+		return 0;
+	if (wanted != NULL) {
+		sha256_hex(wanted->data, wanted->len, want);
+		if (strcmp(want, on_disk) == 0)
+			return 0;
+	}
+	return msg_set(run->msg,
+		       st == FILE_EDITED
+			       ? _("%s was changed since the wizard wrote it; not overwriting it "
+				   "(nothing was written). Move it away, or use --force to overwrite "
+				   "it (a backup is kept)")
+			       : _("%s exists and was not written by the wizard; not overwriting it "
+				   "(nothing was written). Move it away, or use --force to overwrite "
+				   "it (a backup is kept)"),
+		       rel);
+}
+
 /* An imported key file may come with a lax mode; ours are always 0600. */
 static bool
 key_file_exposed(const struct step_run *run)
@@ -418,6 +451,11 @@ apply_ca(const struct step_run *run)
 		if (trust_state < 0)
 			goto done;
 	}
+
+	if ((make_new && (check_writable(run, CA_KEY_FILE, NULL) != 0
+			  || check_writable(run, CA_CERT_FILE, NULL) != 0))
+	    || ((make_new || trust_state != 1) && check_writable(run, truststore, NULL) != 0))
+		goto done;
 
 	if (make_new) {
 		struct progress pr = { .what = _("Generating the CA key"), .items_total = 1 };
@@ -813,6 +851,24 @@ keep_node(const struct step_run *run, struct node_plan *n)
 	return rc;
 }
 
+static int
+check_node_writable(const struct step_run *run, const struct node_plan *n)
+{
+	struct buf pem;
+	int rc;
+
+	if (n->action != NODE_KEEP)
+		return check_writable(run, n->keystore, NULL) != 0
+		       || check_writable(run, n->pem, NULL) != 0 ? -1 : 0;
+	/* A kept keystore is not written; its NAME.pem only when it differs. */
+	buf_init(&pem);
+	rc = pki_encode_cert(n->cert, &pem, run->msg);
+	if (rc == 0)
+		rc = check_writable(run, n->pem, &pem);
+	buf_free(&pem);
+	return rc;
+}
+
 static enum step_result
 apply_certs(const struct step_run *run)
 {
@@ -845,7 +901,8 @@ apply_certs(const struct step_run *run)
 		np[i].pem = xasprintf("%s.pem", nodes.items[i]);
 		free(key);
 		if (node_names(p, np[i].name, &np[i].dn, &np[i].san, run->msg) != 0
-		    || plan_node(run, &a, &ca, &np[i]) != 0)
+		    || plan_node(run, &a, &ca, &np[i]) != 0
+		    || check_node_writable(run, &np[i]) != 0)
 			goto done;
 		if (np[i].action == NODE_NEW)
 			pr.items_total++;

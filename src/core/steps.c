@@ -124,6 +124,49 @@ step_write_file(const struct step_run *run, const char *rel, const void *data, s
 	return 0;
 }
 
+/*
+ * Looks at every text output before the first write, so a refusal leaves the
+ * step's files as they were, and names all the files in the way at once.
+ */
+static int
+refuse_edited_outputs(const struct step_run *run, const struct render_result *r)
+{
+	struct buf names;
+	bool edited = false;
+
+	buf_init(&names);
+	for (size_t i = 0; i < r->count; i++) {
+		const struct output *o = &r->outputs[i];
+		char on_disk[65], wanted[65];
+		enum file_state state;
+
+		if (o->kind != OUTPUT_TEXT)
+			continue;
+		state = manifest_file_state(run->manifest, run->dir, o->path, on_disk);
+		if (state != FILE_EDITED && state != FILE_FOREIGN)
+			continue;
+		sha256_hex(o->bytes, o->len, wanted);
+		if (strcmp(on_disk, wanted) == 0)
+			continue;
+		edited = edited || state == FILE_EDITED;
+		buf_printf(&names, "%s%s", names.len ? ", " : "", o->path);
+	}
+	if (names.len == 0) {
+		buf_free(&names);
+		return 0;
+	}
+	msg_set(run->msg,
+		edited ? _("%s changed since the wizard wrote it (or was not written by it); "
+			   "nothing was overwritten. Compare with the preview, move it away, or "
+			   "use --force to overwrite (a backup is kept)")
+		       : _("%s exists and was not written by the wizard; nothing was "
+			   "overwritten. Move it away, or use --force to overwrite (a backup is "
+			   "kept)"),
+		names.data);
+	buf_free(&names);
+	return -1;
+}
+
 enum step_result
 step_apply(const struct step *s, const struct step_run *run_in)
 {
@@ -147,6 +190,8 @@ step_apply(const struct step *s, const struct step_run *run_in)
 		manifest_free(&manifest);
 		return STEP_FAILED;
 	}
+	if (!(run.flags & RUN_FORCE) && refuse_edited_outputs(&run, &r) != 0)
+		result = STEP_FAILED;
 	for (size_t i = 0; result == STEP_OK && i < r.count; i++) {
 		const struct output *o = &r.outputs[i];
 

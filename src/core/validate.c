@@ -266,9 +266,9 @@ check_heap(const char *value, struct msg *why)
 {
 	size_t digits = strspn(value, "0123456789");
 
-	if (digits == 0 || digits > 6 || value[0] == '0' ||
-	    (value[digits] != '\0' && (strchr("kKmMgG", value[digits]) == NULL ||
-				       value[digits + 1] != '\0')))
+	/* A bare number is bytes to the JVM: -Xms512 cannot start ZooKeeper. */
+	if (digits == 0 || digits > 6 || value[0] == '0' || value[digits] == '\0' ||
+	    strchr("kKmMgG", value[digits]) == NULL || value[digits + 1] != '\0')
 		return msg_set(why, _("'%s' is not a heap size: use a number with k, m or g, "
 				      "e.g. 512m"), value), false;
 	return true;
@@ -293,7 +293,8 @@ check_words(const struct answer_key *k, const char *value, struct msg *why)
 				ok = false, msg_set(why, _("'%s' is listed twice"),
 						    words.items[i]);
 	}
-	if (ok && words.len == 0)
+	/* Clients are optional; brokers and SASL users are not. */
+	if (ok && words.len == 0 && strcmp(k->pattern, "clients") != 0)
 		ok = false, msg_set(why, _("at least one name is needed"));
 	strlist_free(&words);
 	return ok;
@@ -627,6 +628,23 @@ check_orphans(const struct plan *p, const struct strlist *brokers, struct proble
 }
 
 static void
+refuse_store_type(struct problems *ps, const char *store_type, const char *program,
+		  const char *version, const char *version_key, const struct strlist *types)
+{
+	struct buf readable;
+	char *text;
+
+	buf_init(&readable);
+	for (size_t i = 0; i < types->len; i++)
+		buf_printf(&readable, "%s%s", i ? ", " : "", types->items[i]);
+	text = xasprintf(_("store.type: %s %s cannot read %s stores; it reads %s"), program,
+			 version, store_type, readable.data ? readable.data : "");
+	add_problem(ps, text, "store.type", version_key, (const char *)NULL);
+	free(text);
+	buf_free(&readable);
+}
+
+static void
 check_releases(const struct plan *p, struct problems *ps)
 {
 	const char *zk_version = plan_get(p, "zookeeper.version");
@@ -645,23 +663,12 @@ check_releases(const struct plan *p, struct problems *ps)
 		free(text);
 	}
 	if (catalog_store_types("zookeeper", zk_version, &types) &&
-	    !strlist_contains(&types, store_type)) {
-		char *text = xasprintf(_("store.type: ZooKeeper %s cannot read %s stores; it "
-					 "reads only what the catalog lists (use jks)"),
-				       zk_version, store_type);
-
-		add_problem(ps, text, "store.type", "zookeeper.version", (const char *)NULL);
-		free(text);
-	}
+	    !strlist_contains(&types, store_type))
+		refuse_store_type(ps, store_type, "ZooKeeper", zk_version, "zookeeper.version", &types);
 	strlist_free(&types);
 	if (catalog_store_types("kafka", kafka_version, &types) &&
-	    !strlist_contains(&types, store_type)) {
-		char *text = xasprintf(_("store.type: Kafka %s cannot read %s stores (use jks)"),
-				       kafka_version, store_type);
-
-		add_problem(ps, text, "store.type", "kafka.version", (const char *)NULL);
-		free(text);
-	}
+	    !strlist_contains(&types, store_type))
+		refuse_store_type(ps, store_type, "Kafka", kafka_version, "kafka.version", &types);
 	strlist_free(&types);
 }
 
