@@ -351,6 +351,12 @@ EOF
   || zk_fail "could not make an expired CA with openssl ca"
 expect_refusal "expired imported CA" "$w" ca-cert expired ca.mode -- --steps ca,certs --set ca.mode=import
 
+# A file the user edited is refused before anything is written, even when
+# renewal would replace every other file of the step.
+fresh edited
+echo '# my note' >>"$w/kafka-2.pem"
+expect_refusal "renewal over an edited kafka-2.pem" "$w" kafka-2.pem "--force" -- --steps certs --renew
+
 # A DN Java would print differently is refused, naming cert.dn and the form
 # Java would report (Java escapes '#' anywhere in a value); a DN with a blank
 # inside a value comes back from Java exactly as answered.
