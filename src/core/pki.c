@@ -123,7 +123,9 @@ keygen_callback(EVP_PKEY_CTX *ctx)
 {
 	const struct keygen_job *job = EVP_PKEY_CTX_get_app_data(ctx);
 
-	return !atomic_load(&pool.stop) && !(job != NULL && atomic_load(&job->abandoned));
+	if (job == NULL)
+		return 1;
+	return !atomic_load(&pool.stop) && !atomic_load(&job->abandoned);
 }
 
 static EVP_PKEY *
@@ -139,8 +141,10 @@ generate(enum key_type t, struct keygen_job *job, struct msg *err)
 	else if (ok)
 		ok = EVP_PKEY_CTX_set_rsa_keygen_bits(ctx, (int)key_types[t].bits) > 0;
 	if (ok) {
-		EVP_PKEY_CTX_set_app_data(ctx, job);
-		EVP_PKEY_CTX_set_cb(ctx, keygen_callback);
+		if (job != NULL) {
+			EVP_PKEY_CTX_set_app_data(ctx, job);
+			EVP_PKEY_CTX_set_cb(ctx, keygen_callback);
+		}
 		ok = EVP_PKEY_generate(ctx, &key) > 0;
 	}
 	if (!ok) {
