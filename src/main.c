@@ -187,11 +187,8 @@ main(int argc, char **argv)
 		usage_error(_("only one working directory may be given"));
 		return 2;
 	}
-	if (check) {
-		fprintf(stderr, _("%s: the check command is not built yet in this version\n"),
-			PACKAGE);
-		return 1;
-	}
+	if (check)
+		return batch_check(dir);
 
 	if (templates_load_all(&err) != 0 || catalog_load(&err) != 0) {
 		fprintf(stderr, _("%s: %s\n(is zktls-wizard installed completely? "

@@ -9,6 +9,9 @@
 int batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags,
 	      const struct run_options *options);
 
+/* zktls-wizard check DIR: reports per file, problems first; returns the exit status. */
+int batch_check(const char *dir);
+
 /* Prints every problem of the plan to stderr; returns how many there were. */
 size_t batch_print_problems(const struct plan *p);
 

@@ -147,11 +147,6 @@ render_clients(const struct plan *p, const struct inputs *in, struct render_resu
 	return rc;
 }
 
-static const char *const download_keys[] = {
-	"kafka.version", "kafka.scala", "zookeeper.version", "kafka.sha512", "zookeeper.sha512",
-	NULL,
-};
-static const char *const jars_keys[] = { NULL };
 static const char *const zookeeper_keys[] = {
 	"zookeeper.host", "zookeeper.secure_port", "zookeeper.secure_address",
 	"zookeeper.client_port", "zookeeper.data_dir", "zookeeper.heap", "zookeeper.admin_server",
@@ -164,24 +159,6 @@ static const char *const brokers_keys[] = {
 };
 static const char *const clients_keys[] = {
 	"clients", "sasl.consumer_user", "sasl.producer_user", NULL,
-};
-
-const struct step step_download = {
-	.id = "download",
-	.title = N_("Download"),
-	.explain = N_("Fetches the Kafka and ZooKeeper release archives and checks their "
-		      "SHA-512 against the official checksum files."),
-	.keys = download_keys,
-	.built = false,
-};
-
-const struct step step_jars = {
-	.id = "jars",
-	.title = N_("Swap jars"),
-	.explain = N_("Unpacks both releases and replaces Kafka's ZooKeeper 3.4 client jar by "
-		      "ZooKeeper 3.5's jars, which can speak TLS."),
-	.keys = jars_keys,
-	.built = false,
 };
 
 const struct step step_zookeeper = {
