@@ -42,6 +42,22 @@ utf8_decode(const unsigned char *s, unsigned long *cp)
 	return 0;
 }
 
+/* Format characters (Cf) and separators that render as nothing or reorder text. */
+static bool
+is_invisible(unsigned long cp)
+{
+	return cp == 0xad || cp == 0x61c || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) ||
+	       cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
+}
+
+static bool
+is_unicode_space(unsigned long cp)
+{
+	return cp == 0xa0 || cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200a) || cp == 0x202f ||
+	       cp == 0x205f || cp == 0x3000;
+}
+
 /* Rules for every value: safe on screen, in files, and through Java's trimming. */
 static bool
 check_common(const char *value, size_t *chars, struct msg *why)
@@ -57,6 +73,12 @@ check_common(const char *value, size_t *chars, struct msg *why)
 			return msg_set(why, _("the value is not valid UTF-8")), false;
 		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
 			return msg_set(why, _("control characters are not allowed")), false;
+		if (is_invisible(cp))
+			return msg_set(why, _("invisible or direction-changing characters (U+%04lX) "
+					      "are not allowed: they hide on screen"), cp), false;
+		if ((n == 0 || s[len] == '\0') && is_unicode_space(cp))
+			return msg_set(why, _("the value must not begin or end with a space")),
+			       false;
 		s += len;
 		n++;
 	}

@@ -90,12 +90,19 @@ cat >"$ZK_TMP/unicode.answers" <<'EOF'
 store.password=Käse Grüße Straße 5€ 😀
 sasl.password.consumer=ä\u00e4€😀"\
 EOF
-# A line separator (U+2028) inside and a no-break space (U+00A0) at the end:
-# neither is a line end or whitespace to Properties, trim() or the launcher,
-# so they must survive.  Written with octal escapes because editors strip
-# trailing "whitespace".
-printf 'sasl.password.producer=日本語のパスワード ÿ\342\200\250x nbsp\302\240\n' \
-  >>"$ZK_TMP/unicode.answers"
+printf 'sasl.password.producer=日本語のパスワード ÿ x\n' >>"$ZK_TMP/unicode.answers"
+
+# Invisible and direction-changing characters (a line separator, a trailing
+# no-break space, a right-to-left override) would read back fine but hide on
+# screen: validation refuses them, naming the key.
+for bad in 'a\342\200\250bcdefg' 'abcdefg\302\240' 'abc\342\200\256defg'; do
+  value=$(printf "$bad")
+  if "$ZKTLS" --batch --steps zookeeper --set "store.password=$value" "$ZK_TMP/refused" \
+      >/dev/null 2>"$ZK_TMP/refused.err"; then
+    zk_fail "an invisible character in a password was accepted ($bad)"
+  fi
+  grep -q 'store.password' "$ZK_TMP/refused.err" || zk_fail "the refusal does not name store.password"
+done
 
 # Values that look like syntax of the formats: comment starters first, a JVM
 # option and an @argfile inside a value, shell and format expansions, and
