@@ -25,6 +25,7 @@
 #include "core/render.h"
 #include "core/steps.h"
 #include "core/validate.h"
+#include "tui/job.h"
 #include "tui/tui.h"
 
 #define MIN_COLS 80
@@ -82,6 +83,7 @@ struct tui {
 	char message[1024];
 	bool message_is_error;
 	struct strlist written;
+	struct job *job;        /* the step running on the worker thread, if any */
 	bool unsaved;
 	bool too_small;
 	int rows, cols;
@@ -603,14 +605,6 @@ ensure_saved(struct tui *t, struct msg *err)
 	return rc;
 }
 
-static void
-collect_written(void *user, const char *line)
-{
-	struct tui *t = user;
-
-	strlist_push(&t->written, line);
-}
-
 /* ------------------------------------------------------------ drawing */
 
 static void
@@ -947,6 +941,70 @@ draw_bottom(struct tui *t, const struct layout *l)
 }
 
 static void
+format_bytes(char *out, size_t size, double bytes)
+{
+	if (bytes >= 1024.0 * 1024.0)
+		snprintf(out, size, "%.1f MiB", bytes / (1024.0 * 1024.0));
+	else
+		snprintf(out, size, "%.0f KiB", bytes / 1024.0);
+}
+
+/* The running step: what it does, a bar when the size is known, and how to cancel. */
+static void
+draw_progress(struct tui *t)
+{
+	const struct step *s = current_step(t);
+	int width = t->cols - 10 < 70 ? t->cols - 10 : 70;
+	WINDOW *w = newwin(7, width, t->rows / 2 - 3, (t->cols - width) / 2);
+	struct job_view v;
+	char line[512], done[32], total[32];
+
+	job_view(t->job, &v);
+	werase(w);
+	box(w, 0, 0);
+	snprintf(line, sizeof line, " %s ", s ? _(s->title) : "");
+	mvwaddnstr(w, 0, 2, line, width - 4);
+	snprintf(line, sizeof line, "%s", v.has_progress && v.what[0] ? v.what : _("Working..."));
+	sanitize(line);
+	mvwaddnstr(w, 1, 2, line, width - 4);
+	line[0] = '\0';
+	if (v.has_progress && v.progress.items_total > 0) {
+		snprintf(line, sizeof line, _("%u of %u keys"), v.progress.items_done,
+			 v.progress.items_total);
+	} else if (v.has_progress && v.progress.total > 0) {
+		double fraction = (double)v.progress.done / (double)v.progress.total;
+		int bar = width - 12;
+		int filled = (int)(fraction * bar);
+
+		mvwaddch(w, 2, 2, '[');
+		for (int i = 0; i < bar; i++)
+			waddch(w, i < filled ? '#' : ' ');
+		wprintw(w, "] %3d%%", (int)(fraction * 100.0));
+		format_bytes(done, sizeof done, (double)v.progress.done);
+		format_bytes(total, sizeof total, (double)v.progress.total);
+		if (v.progress.rate > 0) {
+			double eta = (double)(v.progress.total - v.progress.done) / v.progress.rate;
+			char rate[32];
+
+			format_bytes(rate, sizeof rate, v.progress.rate);
+			snprintf(line, sizeof line, _("%s of %s, %s/s, %d:%02d left"), done, total,
+				 rate, (int)eta / 60, (int)eta % 60);
+		} else {
+			snprintf(line, sizeof line, _("%s of %s"), done, total);
+		}
+	} else if (v.has_progress && v.progress.done > 0) {
+		format_bytes(done, sizeof done, (double)v.progress.done);
+		snprintf(line, sizeof line, "%s", done);
+	}
+	mvwaddnstr(w, 3, 2, line, width - 4);
+	snprintf(line, sizeof line, "%s (%.0f s)",
+		 v.cancelling ? _("Cancelling...") : _("Esc cancels"), v.seconds);
+	mvwaddnstr(w, 5, 2, line, width - 4);
+	wnoutrefresh(w);
+	delwin(w);
+}
+
+static void
 draw(struct tui *t)
 {
 	struct layout l;
@@ -986,7 +1044,10 @@ draw(struct tui *t)
 		}
 		draw_preview(t, &l);
 	}
-	if (t->form != NULL && t->screen >= 1 && t->screen <= step_count) {
+	if (t->job != NULL) {
+		curs_set(0);
+		draw_progress(t);
+	} else if (t->form != NULL && t->screen >= 1 && t->screen <= step_count) {
 		curs_set(1);
 		pos_form_cursor(t->form);
 		wnoutrefresh(t->form_win);
@@ -1076,8 +1137,6 @@ run_current_step(struct tui *t)
 	size_t problem_index = 0;
 	const char *problem;
 	struct msg err = { "" };
-	enum step_result result;
-	struct step_run run;
 
 	sync_field(t);
 	problem = screen_problem(t, &problem_index);
@@ -1103,17 +1162,22 @@ run_current_step(struct tui *t)
 		return;
 	}
 	set_message(t, false, _("Working: %s..."), _(s->title));
-	draw(t);
-	memset(&run, 0, sizeof run);
-	run.plan = t->plan;
-	run.dir = t->dir;
-	run.inputs = &t->inputs;
-	run.options = t->options;
-	run.flags = t->flags;
-	run.report = collect_written;
-	run.report_user = t;
-	run.msg = &err;
-	result = step_apply(s, &run);
+	t->job = job_start(s, t->plan, t->dir, &t->inputs, t->options, t->flags);
+}
+
+/* The worker is done: take its result and move on, or stay and say why. */
+static void
+finish_job(struct tui *t)
+{
+	const struct step *s = current_step(t);
+	struct msg err = { "" };
+	enum step_result result = job_finish(t->job, &t->written, &err);
+
+	t->job = NULL;
+	if (result == STEP_CANCELLED) {
+		set_message(t, true, _("%s: cancelled; run it again with Enter."), _(s->title));
+		return;
+	}
 	if (result != STEP_OK) {
 		t->states[t->screen - 1] = STATE_FAILED;
 		sanitize(err.text);
@@ -1165,6 +1229,15 @@ static bool
 handle_key(struct tui *t, int status, wint_t key)
 {
 	bool in_form = t->form != NULL && t->screen >= 1 && t->screen <= step_count;
+
+	/* While a step runs, the UI keeps answering, but only to resize and cancel. */
+	if (t->job != NULL) {
+		if (status == OK && key == 27)
+			job_cancel(t->job);
+		if (status == KEY_CODE_YES && key == KEY_RESIZE)
+			getmaxyx(stdscr, t->rows, t->cols);
+		return true;
+	}
 
 	if (status == KEY_CODE_YES) {
 		switch (key) {
@@ -1370,9 +1443,16 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 		wint_t key;
 		int status;
 
+		if (t.job != NULL && job_finished(t.job))
+			finish_job(&t);
 		draw(&t);
 		if (exit_after_draw)
 			break;
+		if (quit_requested && t.job != NULL) {
+			/* Ctrl-C cancels running work first; a second one quits. */
+			job_cancel(t.job);
+			quit_requested = 0;
+		}
 		if (quit_requested) {
 			struct msg err;
 
@@ -1406,6 +1486,14 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 		trace_event(&t, "key");
 		if (!handle_key(&t, status, key))
 			break;
+	}
+	if (t.job != NULL) {
+		struct strlist ignored = { 0 };
+		struct msg err;
+
+		job_cancel(t.job);
+		job_finish(t.job, &ignored, &err);
+		strlist_free(&ignored);
 	}
 	form_teardown(&t);
 	curs_set(1);
