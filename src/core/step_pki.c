@@ -86,6 +86,14 @@ read_answers(const struct plan *p, struct pki_answers *a, struct msg *err)
 	a->import = strcmp(plan_get(p, "ca.mode"), "import") == 0;
 	if (*a->store_password == '\0')
 		return msg_set(err, _("store.password: a keystore password is needed"));
+	/* Java turns PKCS#12 and PEM passwords into a PBEKey, which refuses anything but ASCII. */
+	if (a->store_type != STORE_JKS)
+		for (const char *c = a->store_password; *c != '\0'; c++)
+			if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+				return msg_set(err, _("store.password: Java opens %s stores only "
+						      "with a password of ASCII characters; use one, "
+						      "or store.type=jks"),
+					       store_type_java_name(a->store_type));
 	return 0;
 }
 

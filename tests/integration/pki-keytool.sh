@@ -351,6 +351,13 @@ EOF
   || zk_fail "could not make an expired CA with openssl ca"
 expect_refusal "expired imported CA" "$w" ca-cert expired ca.mode -- --steps ca,certs --set ca.mode=import
 
+# Java opens PKCS#12 and PEM keys only with an ASCII password (its PBEKey
+# refuses others): such a password is refused up front for those types.
+fresh nonascii
+LC_ALL=C.UTF-8 expect_refusal "non-ASCII password for pkcs12" "$w" store.password ASCII -- \
+  --steps ca,certs --set store.type=pkcs12 --set zookeeper.version=3.5.6 \
+  --set "store.password=p$(printf '\303\244')sswort"
+
 # A file the user edited is refused before anything is written, even when
 # renewal would replace every other file of the step.
 fresh edited
