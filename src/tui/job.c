@@ -134,7 +134,7 @@ job_view(struct job *j, struct job_view *out)
 }
 
 enum step_result
-job_finish(struct job *j, struct strlist *lines, struct msg *msg)
+job_finish(struct job *j, struct strlist *report_lines, struct msg *msg)
 {
 	enum step_result result;
 
@@ -142,7 +142,7 @@ job_finish(struct job *j, struct strlist *lines, struct msg *msg)
 		pthread_join(j->thread, NULL);
 	result = j->result;
 	for (size_t i = 0; i < j->lines.len; i++)
-		strlist_push(lines, j->lines.items[i]);
+		strlist_push(report_lines, j->lines.items[i]);
 	*msg = j->msg;
 	strlist_free(&j->lines);
 	plan_free(j->plan);

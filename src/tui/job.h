@@ -26,7 +26,7 @@ struct job *job_start(const struct step *s, const struct plan *p, const char *di
 bool job_finished(const struct job *j);
 void job_cancel(struct job *j);
 void job_view(struct job *j, struct job_view *out);
-/* Joins the worker; lines receives the step's report lines; frees the job. */
-enum step_result job_finish(struct job *j, struct strlist *lines, struct msg *msg);
+/* Joins the worker; report_lines receives the step's report lines; frees the job. */
+enum step_result job_finish(struct job *j, struct strlist *report_lines, struct msg *msg);
 
 #endif
