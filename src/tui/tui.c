@@ -1413,6 +1413,8 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 	append_capability("sgr0");
 	append_capability("cnorm");
 	append_capability("rmcup");
+	/* The probe's terminal is ours to free; newterm makes its own. */
+	del_curterm(cur_term);
 	install_signal_handlers();
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(25);
