@@ -12,6 +12,7 @@
 
 #include "catalog.h"
 #include "fsutil.h"
+#include "pki.h"
 #include "i18n.h"
 #include "validate.h"
 
@@ -260,8 +261,8 @@ check_dn(const char *value, char separator, struct msg *why)
 			return msg_set(why, _("%.*s needs a value without leading or trailing "
 					      "spaces"), (int)type_len, p), false;
 		for (size_t i = 0; i < value_len; i++)
-			if (strchr(",+\"\\<>;=/#", attr_value[i]) != NULL &&
-			    !(attr_value[i] == '#' && i > 0))
+			/* '#' is left to check_node_dns, which says how Java prints it. */
+			if (strchr(",+\"\\<>;=/", attr_value[i]) != NULL)
 				return msg_set(why, _("%.*s: the character '%c' is not allowed in a "
 						      "name here"), (int)type_len, p, attr_value[i]),
 				       false;
@@ -666,6 +667,58 @@ refuse_store_type(struct problems *ps, const char *store_type, const char *progr
 	buf_free(&readable);
 }
 
+/*
+ * The exact string Java reports for each node's certificate is its ZooKeeper
+ * identity: the PKI's own parser decides whether Java would give it back.
+ */
+static void
+check_node_dns(const struct plan *p, struct problems *ps)
+{
+	struct strlist nodes = { 0 };
+	struct msg why;
+
+	if (!validate_value(p, "cert.dn", plan_get(p, "cert.dn"), &why))
+		return;
+	plan_get_nodes(p, &nodes);
+	for (size_t i = 0; i < nodes.len; i++) {
+		char *dn = pki_expand_name(plan_get(p, "cert.dn"), nodes.items[i]);
+		X509_NAME *name = pki_parse_dn(dn, &why);
+
+		free(dn);
+		if (name == NULL) {
+			char *text = xasprintf(_("cert.dn: for node %s: %s"), nodes.items[i],
+					       why.text);
+
+			add_problem(ps, text, "cert.dn", (const char *)NULL);
+			free(text);
+			break;
+		}
+		X509_NAME_free(name);
+	}
+	strlist_free(&nodes);
+}
+
+/* Java refuses non-ASCII passwords on PKCS#12 and PEM stores ("Password is not ASCII"). */
+static void
+check_store_password(const struct plan *p, struct problems *ps)
+{
+	const char *type = plan_get(p, "store.type");
+	const unsigned char *pw = (const unsigned char *)plan_get(p, "store.password");
+
+	if (strcmp(type, "jks") == 0)
+		return;
+	for (; *pw != '\0'; pw++)
+		if (*pw >= 0x80) {
+			char *text = xasprintf(_("store.password: %s stores need an ASCII password "
+						 "(Java refuses others); use jks or ASCII "
+						 "characters only"), type);
+
+			add_problem(ps, text, "store.password", "store.type", (const char *)NULL);
+			free(text);
+			return;
+		}
+}
+
 static void
 check_releases(const struct plan *p, struct problems *ps)
 {
@@ -729,6 +782,8 @@ validate_plan(const struct plan *p, struct problems *out)
 	check_directories(p, &brokers, out);
 	check_numbers(p, &brokers, out);
 	check_releases(p, out);
+	check_node_dns(p, out);
+	check_store_password(p, out);
 	strlist_free(&brokers);
 	strlist_free(&users);
 	strlist_free(&answered);

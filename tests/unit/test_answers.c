@@ -493,10 +493,9 @@ test_add_after_removing_first_never_reuses(void **state)
 }
 
 /*
- * CORE BUG (reported): plan_add_name() takes max(id of the brokers still
- * listed) + 1, so after removing the broker with the highest id the next one
- * added gets that id and its ports again.  A broker still running with the old
- * id (or the old id's data) then collides with the new one.
+ * After removing the broker with the highest id, the next one added must not
+ * get that id and its ports again: a broker still running with the old id (or
+ * the old id's data) would collide with the new one.
  */
 static void
 test_add_after_removing_last_never_reuses(void **state)

@@ -515,11 +515,9 @@ test_apply_refuses_foreign_file(void **state)
 }
 
 /*
- * CORE BUG (reported): step_apply() writes the step's files in order and only
- * discovers an edited file when it reaches it, so a refused step has already
- * rewritten the files before it (here java.env).  DESIGN §3: "Nothing is
- * half-written on failure"; the edit check should run for every output before
- * the first write.
+ * A step refused because of an edited file must not have rewritten the files
+ * before it (here java.env).  DESIGN §3: "Nothing is half-written on
+ * failure"; the edit check runs for every output before the first write.
  */
 static void
 test_refused_step_writes_nothing(void **state)

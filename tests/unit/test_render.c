@@ -471,12 +471,12 @@ test_pem_store_files(void **state)
 }
 
 /*
- * CORE BUG (reported, data/templates/broker.properties and sasl-client.config):
+ * data/templates/broker.properties and sasl-client.config:
  * Kafka (2.7+, DefaultSslEngineFactory) refuses to start with a PEM keystore
  * that has ssl.keystore.password ("SSL key store password cannot be specified
  * with PEM format, only key password may be specified") or a PEM truststore
  * with ssl.truststore.password ("SSL trust store password cannot be specified
- * for PEM format").  The templates write both whatever the store type.
+ * for PEM format").  So the templates leave both out for PEM stores.
  */
 static void
 test_pem_kafka_files_have_no_store_passwords(void **state)

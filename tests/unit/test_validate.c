@@ -599,9 +599,8 @@ test_choices_and_formats(void **state)
 }
 
 /*
- * CORE BUG (reported): a heap without a unit is bytes to the JVM: -Xms512
- * -Xmx512 makes ZooKeeper die with "Too small initial heap".  check_heap()
- * accepts it.
+ * A heap without a unit is bytes to the JVM: -Xms512 -Xmx512 makes ZooKeeper
+ * die with "Too small initial heap".
  */
 static void
 test_heap_without_unit_refused(void **state)
@@ -611,6 +610,39 @@ test_heap_without_unit_refused(void **state)
 	(void)state;
 	p = plan_with("zookeeper.heap", "512");
 	expect_problem(p, "zookeeper.heap", "512m");
+	plan_free(p);
+}
+
+/* Java prints '#' in a DN value as '\#': the answer would not be the identity. */
+static void
+test_dn_java_would_print_differently(void **state)
+{
+	struct plan *p;
+
+	(void)state;
+	p = plan_with("cert.dn", "CN={name},OU=ops team #1,O=juplo");
+	expect_problem(p, "cert.dn", "\\#1");
+	plan_free(p);
+	p = plan_with("cert.dn", "CN={name},OU=ops team,O=juplo");
+	expect_no_problem(p, "cert.dn");
+	plan_free(p);
+}
+
+/* Java refuses non-ASCII passwords on PKCS#12 and PEM stores, not on JKS. */
+static void
+test_non_ascii_store_password_per_type(void **state)
+{
+	struct plan *p;
+
+	(void)state;
+	p = plan_with("store.password", "Käsebrot");
+	expect_no_problem(p, "store.password");
+	unit_set(p, "store.type", "pem");
+	unit_set(p, "zookeeper.version", "3.5.6");
+	unit_set(p, "kafka.version", "2.7.0");
+	expect_problem(p, "store.password", "ASCII");
+	unit_set(p, "store.password", "Kasebrot");
+	expect_no_problem(p, "store.password");
 	plan_free(p);
 }
 
@@ -655,6 +687,8 @@ main(void)
 		cmocka_unit_test(test_store_types_per_release),
 		cmocka_unit_test(test_choices_and_formats),
 		cmocka_unit_test(test_heap_without_unit_refused),
+		cmocka_unit_test(test_dn_java_would_print_differently),
+		cmocka_unit_test(test_non_ascii_store_password_per_type),
 		cmocka_unit_test(test_problems_find_and_order),
 	};
 
