@@ -1,7 +1,7 @@
 /*
  * Format, one record a line:
  *   zktls-wizard-manifest 1
- *   step ID INPUT_SHA256
+ *   step ID INPUT_SHA256 [KEY,KEY,...]
  *   file STEP MODE SHA256 PATH
  * PATH comes last so that it may hold any character but a newline.
  */
@@ -34,8 +34,10 @@ manifest_free(struct manifest *m)
 		free(m->files[i].path);
 		free(m->files[i].step);
 	}
-	for (size_t i = 0; i < m->step_count; i++)
+	for (size_t i = 0; i < m->step_count; i++) {
 		free(m->steps[i].id);
+		strlist_free(&m->steps[i].keys);
+	}
 	free(m->files);
 	free(m->steps);
 	memset(m, 0, sizeof *m);
@@ -70,8 +72,22 @@ manifest_load(struct manifest *m, const char *dir, struct msg *err)
 			continue;
 		}
 		if (sscanf(line, "step %64s %64s%n", step, hash, &consumed) == 2 &&
-		    line[consumed] == '\0' && is_sha256(hash)) {
-			manifest_set_step(m, step, hash);
+		    (line[consumed] == '\0' || line[consumed] == ' ') && is_sha256(hash)) {
+			struct strlist keys = { 0 };
+			char *list = line + consumed;
+
+			list += strspn(list, " ");
+			for (char *key = list; *key != '\0';) {
+				size_t n = strcspn(key, ",");
+				char *one = xstrndup(key, n);
+
+				if (n > 0)
+					strlist_push(&keys, one);
+				free(one);
+				key += n + (key[n] == ',');
+			}
+			manifest_set_step(m, step, hash, keys.len > 0 ? &keys : NULL);
+			strlist_free(&keys);
 		} else if (sscanf(line, "file %64s %o %64s %n", step, &mode, hash, &consumed) == 3 &&
 			   consumed > 0 && line[consumed] != '\0' && is_sha256(hash)) {
 			manifest_set_file(m, line + consumed, step, hash, mode);
@@ -101,8 +117,12 @@ manifest_save(const struct manifest *m, const char *dir, struct msg *err)
 
 	buf_init(&out);
 	buf_printf(&out, "%s\n", MANIFEST_MAGIC);
-	for (size_t i = 0; i < m->step_count; i++)
-		buf_printf(&out, "step %s %s\n", m->steps[i].id, m->steps[i].input_hash);
+	for (size_t i = 0; i < m->step_count; i++) {
+		buf_printf(&out, "step %s %s", m->steps[i].id, m->steps[i].input_hash);
+		for (size_t k = 0; k < m->steps[i].keys.len; k++)
+			buf_printf(&out, "%c%s", k ? ',' : ' ', m->steps[i].keys.items[k]);
+		buf_addc(&out, '\n');
+	}
 	for (size_t i = 0; i < m->file_count; i++)
 		buf_printf(&out, "file %s %04o %s %s\n", m->files[i].step, m->files[i].mode,
 			   m->files[i].sha256, m->files[i].path);
@@ -168,7 +188,8 @@ manifest_step_find(const struct manifest *m, const char *id)
 }
 
 void
-manifest_set_step(struct manifest *m, const char *id, const char input_hash[65])
+manifest_set_step(struct manifest *m, const char *id, const char input_hash[65],
+		  const struct strlist *keys)
 {
 	struct manifest_step *s = (struct manifest_step *)manifest_step_find(m, id);
 
@@ -176,9 +197,13 @@ manifest_set_step(struct manifest *m, const char *id, const char input_hash[65])
 		m->steps = xrealloc(m->steps, (m->step_count + 1) * sizeof *m->steps);
 		s = &m->steps[m->step_count++];
 		s->id = xstrdup(id);
+		memset(&s->keys, 0, sizeof s->keys);
 	}
 	memcpy(s->input_hash, input_hash, 65);
 	s->input_hash[64] = '\0';
+	strlist_free(&s->keys);
+	for (size_t i = 0; keys != NULL && i < keys->len; i++)
+		strlist_push(&s->keys, keys->items[i]);
 }
 
 enum file_state

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "msg.h"
+#include "util.h"
 
 struct manifest_file {
 	char *path;
@@ -20,6 +21,7 @@ struct manifest_file {
 struct manifest_step {
 	char *id;
 	char input_hash[65];
+	struct strlist keys;    /* the answers the step read: the hash is over these */
 };
 
 struct manifest {
@@ -39,7 +41,9 @@ void manifest_set_file(struct manifest *m, const char *path, const char *step,
 		       const char sha256[65], unsigned mode);
 void manifest_remove_file(struct manifest *m, const char *path);
 const struct manifest_step *manifest_step_find(const struct manifest *m, const char *id);
-void manifest_set_step(struct manifest *m, const char *id, const char input_hash[65]);
+/* keys may be NULL (a manifest from before keys were recorded). */
+void manifest_set_step(struct manifest *m, const char *id, const char input_hash[65],
+		       const struct strlist *keys);
 
 enum file_state {
 	FILE_ABSENT,    /* not on disk */

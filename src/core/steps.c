@@ -46,6 +46,20 @@ step_render(const struct step *s, const struct plan *p, const struct inputs *in,
 	return rc;
 }
 
+enum step_state
+step_state(const struct step *s, const struct plan *p, const struct manifest *m)
+{
+	const struct manifest_step *done = manifest_step_find(m, s->id);
+	char hash[65];
+
+	if (done == NULL)
+		return STEP_STATE_NEW;
+	if (done->keys.len == 0)
+		return STEP_STATE_STALE;
+	plan_hash_keys(p, &done->keys, hash);
+	return strcmp(hash, done->input_hash) == 0 ? STEP_STATE_DONE : STEP_STATE_STALE;
+}
+
 void
 run_report(const struct step_run *run, const char *fmt, ...)
 {
@@ -209,7 +223,7 @@ step_apply(const struct step *s, const struct step_run *run_in)
 	}
 	if (result == STEP_OK) {
 		plan_hash_keys(run.plan, &r.reads, hash);
-		manifest_set_step(&manifest, s->id, hash);
+		manifest_set_step(&manifest, s->id, hash, &r.reads);
 	}
 	/* Files written before a failure are recorded too. */
 	if (manifest_save(&manifest, run.dir, &save_err) != 0 && result == STEP_OK) {

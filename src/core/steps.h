@@ -94,6 +94,15 @@ enum step_result step_apply(const struct step *s, const struct step_run *run);
 int step_write_file(const struct step_run *run, const char *rel, const void *data, size_t len,
 		    unsigned mode);
 
+enum step_state {
+	STEP_STATE_NEW,     /* never run in this directory */
+	STEP_STATE_DONE,    /* run, and the answers it read are unchanged */
+	STEP_STATE_STALE,   /* run, but an answer it read has changed since */
+};
+
+/* From the manifest: the step's recorded inputs hashed again with today's answers. */
+enum step_state step_state(const struct step *s, const struct plan *p, const struct manifest *m);
+
 void run_report(const struct step_run *run, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void run_progress(const struct step_run *run, const struct progress *pr);

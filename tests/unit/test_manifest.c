@@ -50,14 +50,14 @@ test_manifest_round_trip(void **state)
 	struct msg err;
 	char *p;
 
-	manifest_set_step(&m, "zookeeper", hash_a);
-	manifest_set_step(&m, "brokers", hash_b);
+	manifest_set_step(&m, "zookeeper", hash_a, NULL);
+	manifest_set_step(&m, "brokers", hash_b, NULL);
 	manifest_set_file(&m, "zoo.cfg", "zookeeper", hash_a, 0600);
 	manifest_set_file(&m, "sub dir/odd name #1 ä.txt", "brokers", hash_b, 0644);
 	manifest_set_file(&m, "cluster.sh", "clients", hash_b, 0100755);
 	/* Setting again replaces, it does not add. */
 	manifest_set_file(&m, "zoo.cfg", "zookeeper", hash_b, 0600);
-	manifest_set_step(&m, "zookeeper", hash_b);
+	manifest_set_step(&m, "zookeeper", hash_b, NULL);
 	assert_int_equal(m.file_count, 3);
 	assert_int_equal(m.step_count, 2);
 	assert_int_equal(manifest_save(&m, dir, &err), 0);
@@ -390,6 +390,29 @@ test_apply_twice_changes_nothing(void **state)
 	plan_free(p);
 }
 
+/* A step goes stale when an answer it read changes, and only then. */
+static void
+test_step_state_follows_recorded_reads(void **state)
+{
+	const char *dir = *state;
+	struct plan *p = plan_new();
+	struct manifest m;
+	struct msg err;
+
+	apply_ok("zookeeper", p, dir, 0, NULL);
+	assert_int_equal(manifest_load(&m, dir, &err), 0);
+	assert_int_equal(step_state(step_find("zookeeper"), p, &m), STEP_STATE_DONE);
+	assert_int_equal(step_state(step_find("brokers"), p, &m), STEP_STATE_NEW);
+	unit_set(p, "sasl.password.consumer", "changed-pw");
+	assert_int_equal(step_state(step_find("zookeeper"), p, &m), STEP_STATE_DONE);
+	unit_set(p, "zookeeper.secure_port", "2999");
+	assert_int_equal(step_state(step_find("zookeeper"), p, &m), STEP_STATE_STALE);
+	unit_set(p, "zookeeper.secure_port", "2182");
+	assert_int_equal(step_state(step_find("zookeeper"), p, &m), STEP_STATE_DONE);
+	manifest_free(&m);
+	plan_free(p);
+}
+
 static void
 test_apply_input_hash_follows_reads(void **state)
 {
@@ -568,6 +591,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_write_atomic_replaces_by_rename, make_dir,
 						remove_dir),
 		cmocka_unit_test_setup_teardown(test_apply_twice_changes_nothing, make_dir, remove_dir),
+		cmocka_unit_test_setup_teardown(test_step_state_follows_recorded_reads, make_dir,
+						remove_dir),
 		cmocka_unit_test_setup_teardown(test_apply_input_hash_follows_reads, make_dir,
 						remove_dir),
 		cmocka_unit_test_setup_teardown(test_apply_restores_mode_of_unchanged_file, make_dir,
