@@ -61,12 +61,16 @@ struct tui {
 
 	/* 0: welcome; 1..step_count: steps; step_count + 1: finish. */
 	size_t screen;
-	enum step_state {
-		STATE_TODO,
-		STATE_DONE,
-		STATE_FAILED,
-		STATE_SKIPPED,
-	} states[16];
+	/*
+	 * What this session saw happen; done and stale come from the manifest,
+	 * so they survive a restart and follow the answers.
+	 */
+	enum screen_event {
+		EVENT_NONE,
+		EVENT_FAILED,
+		EVENT_SKIPPED,
+	} events[16];
+	struct manifest manifest;   /* read when a screen is entered */
 
 	struct field_desc *descs;
 	size_t desc_count;
@@ -431,15 +435,17 @@ build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 		}
 	}
 	t->form = new_form(t->fields);
+	/* Backspace at a field's start must not jump to another field. */
+	form_opts_off(t->form, O_BS_OVERLOAD | O_NL_OVERLOAD);
 	t->form_win = newwin(l.form_h, l.form_w, l.form_y, l.form_x);
 	keypad(t->form_win, TRUE);
 	set_form_win(t->form, t->form_win);
 	set_form_sub(t->form, derwin(t->form_win, l.form_h - 4, l.form_w - 2, 3, 1));
 	post_form(t->form);
-	if (have_focus) {
+	if (have_focus)
 		set_current_field(t->form, t->inputs_of[focus]);
-		form_driver(t->form, REQ_END_LINE);
-	}
+	/* Editing starts at the end of the value, as in a shell. */
+	form_driver(t->form, REQ_END_LINE);
 }
 
 static const struct field_desc *
@@ -627,24 +633,83 @@ draw_title(struct tui *t)
 	attrset(A_NORMAL);
 }
 
+enum shown_state {
+	SHOWN_TODO,
+	SHOWN_DONE,
+	SHOWN_STALE,
+	SHOWN_FAILED,
+	SHOWN_SKIPPED,
+};
+
+static enum shown_state
+shown_state(const struct tui *t, size_t i)
+{
+	if (t->events[i] == EVENT_FAILED)
+		return SHOWN_FAILED;
+	if (!steps[i]->built || t->events[i] == EVENT_SKIPPED)
+		return SHOWN_SKIPPED;
+	switch (step_state(steps[i], t->plan, &t->manifest)) {
+	case STEP_STATE_DONE:
+		return SHOWN_DONE;
+	case STEP_STATE_STALE:
+		return SHOWN_STALE;
+	case STEP_STATE_NEW:
+		break;
+	}
+	return SHOWN_TODO;
+}
+
+/* Resuming: the first step not done with today's answers (all done: the first). */
+static size_t
+resume_screen(const struct tui *t)
+{
+	/* A new directory starts at the beginning, download included. */
+	if (t->manifest.step_count == 0)
+		return 1;
+	for (size_t i = 0; i < step_count; i++)
+		if (steps[i]->built && shown_state(t, i) != SHOWN_DONE)
+			return i + 1;
+	return step_count + 1;
+}
+
+/* Every state has a glyph as well as a colour, with an ASCII fallback. */
 static const char *
 state_glyph(const struct tui *t, size_t i)
 {
-	bool current = i + 1 == t->screen;
-
-	if (current)
+	if (i + 1 == t->screen)
 		return t->utf8 ? "▶" : ">";
-	switch (t->states[i]) {
-	case STATE_DONE:
+	switch (shown_state(t, i)) {
+	case SHOWN_DONE:
 		return t->utf8 ? "✓" : "+";
-	case STATE_FAILED:
+	case SHOWN_STALE:
+		return t->utf8 ? "↻" : "~";
+	case SHOWN_FAILED:
 		return "!";
-	case STATE_SKIPPED:
+	case SHOWN_SKIPPED:
 		return "-";
-	case STATE_TODO:
+	case SHOWN_TODO:
 		break;
 	}
 	return t->utf8 ? "·" : ".";
+}
+
+static attr_t
+state_attr(const struct tui *t, size_t i)
+{
+	if (i + 1 == t->screen)
+		return attr_for(t, PAIR_CURRENT);
+	switch (shown_state(t, i)) {
+	case SHOWN_DONE:
+		return attr_for(t, PAIR_DONE);
+	case SHOWN_STALE:
+	case SHOWN_FAILED:
+		return attr_for(t, PAIR_ERROR);
+	case SHOWN_SKIPPED:
+		return attr_for(t, PAIR_DIM);
+	case SHOWN_TODO:
+		break;
+	}
+	return A_NORMAL;
 }
 
 static void
@@ -652,12 +717,7 @@ draw_steps(struct tui *t, const struct layout *l)
 {
 	if (l->wide) {
 		for (size_t i = 0; i < step_count && (int)i + 1 < l->steps_h; i++) {
-			bool current = i + 1 == t->screen;
-
-			attrset(current ? attr_for(t, PAIR_CURRENT)
-					: t->states[i] == STATE_DONE ? attr_for(t, PAIR_DONE)
-					: t->states[i] == STATE_FAILED ? attr_for(t, PAIR_ERROR)
-					: A_NORMAL);
+			attrset(state_attr(t, i));
 			mvprintw(l->steps_y + 1 + (int)i, 1, "%s %-*.*s", state_glyph(t, i),
 				 STEP_LIST_WIDTH - 4, STEP_LIST_WIDTH - 4, _(steps[i]->title));
 			attrset(A_NORMAL);
@@ -674,7 +734,7 @@ draw_steps(struct tui *t, const struct layout *l)
 		(void)y;
 		if (x >= t->cols - 4)
 			break;
-		attrset(i + 1 == t->screen ? attr_for(t, PAIR_CURRENT) : A_NORMAL);
+		attrset(state_attr(t, i));
 		printw(" %s%.*s", state_glyph(t, i), t->cols - x - 3, steps[i]->id);
 		attrset(A_NORMAL);
 	}
@@ -859,9 +919,15 @@ draw_text_screen(struct tui *t, const struct layout *l)
 			buf_printf(&text, "! %s\n", err.text);
 		else
 			buf_printf(&text, "%s\n", _("  usable: writable, with enough free space"));
-		if (fs_exists(conf))
+		if (fs_exists(conf)) {
+			size_t resume = resume_screen(t);
+
 			buf_printf(&text, "%s\n", _("  an earlier setup is there: its answers are "
-						    "loaded, so you resume where you were"));
+						    "loaded"));
+			buf_printf(&text, _("  Enter resumes at: %s\n"),
+				   resume <= step_count ? _(steps[resume - 1]->title)
+							: _("the end: every step is done"));
+		}
 		buf_printf(&text, "\n%s", _("Enter: start   F10: quit"));
 		free(conf);
 		free(abs);
@@ -1126,6 +1192,9 @@ enter_screen(struct tui *t, size_t screen)
 	inputs_free(&t->inputs);
 	if (inputs_load(&t->inputs, t->plan, t->dir, &err) != 0)
 		set_message(t, true, "%s", err.text);
+	manifest_free(&t->manifest);
+	if (manifest_load(&t->manifest, t->dir, &err) != 0)
+		set_message(t, true, "%s", err.text);
 	build_form(t, NULL, false);
 	refresh_render(t, false);
 }
@@ -1146,7 +1215,7 @@ run_current_step(struct tui *t)
 		return;
 	}
 	if (!s->built) {
-		t->states[t->screen - 1] = STATE_SKIPPED;
+		t->events[t->screen - 1] = EVENT_SKIPPED;
 		enter_screen(t, t->screen + 1);
 		set_message(t, false, _("Skipped '%s': not built yet in this version."),
 			    _(s->title));
@@ -1179,12 +1248,12 @@ finish_job(struct tui *t)
 		return;
 	}
 	if (result != STEP_OK) {
-		t->states[t->screen - 1] = STATE_FAILED;
+		t->events[t->screen - 1] = EVENT_FAILED;
 		sanitize(err.text);
 		set_message(t, true, "%s: %s", _(s->title), err.text);
 		return;
 	}
-	t->states[t->screen - 1] = STATE_DONE;
+	t->events[t->screen - 1] = EVENT_NONE;
 	enter_screen(t, t->screen + 1);
 	set_message(t, false, _("%s: done."), _(s->title));
 }
@@ -1322,7 +1391,7 @@ handle_key(struct tui *t, int status, wint_t key)
 	case KEY_ENTER:
 		t->message[0] = '\0';
 		if (t->screen == 0)
-			enter_screen(t, 1);
+			enter_screen(t, resume_screen(t));
 		else if (t->screen <= step_count)
 			run_current_step(t);
 		return true;
@@ -1504,6 +1573,7 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 	render_result_free(&t.render);
 	problems_free(&t.problems);
 	inputs_free(&t.inputs);
+	manifest_free(&t.manifest);
 	strlist_free(&t.written);
 	free(t.descs);
 	if (t.trace != NULL)
