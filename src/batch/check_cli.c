@@ -1,14 +1,91 @@
+/* zktls-wizard check DIR: prints the core's findings, problems first. */
 #include <config.h>
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "batch/batch.h"
+#include "core/catalog.h"
+#include "core/check.h"
 #include "core/i18n.h"
+
+/* Text from the files checked may hold anything: control characters become '?'. */
+static void
+put_clean(const char *s, FILE *out)
+{
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, out);
+	}
+}
+
+static void
+print_level(const struct check_report *r, enum check_level level, const char *title)
+{
+	const char *file = NULL;
+	bool any = false;
+
+	for (size_t i = 0; i < r->count; i++) {
+		const struct check_item *it = &r->items[i];
+
+		if (it->level != level)
+			continue;
+		if (!any) {
+			printf("\n%s\n", title);
+			any = true;
+		}
+		/* One heading per file: the report says per file what is right and wrong. */
+		if (file == NULL || strcmp(file, it->file) != 0) {
+			file = it->file;
+			fputs("  ", stdout);
+			put_clean(file[0] != '\0' ? file : _("(this machine)"), stdout);
+			fputs(":\n", stdout);
+		}
+		fputs("    ", stdout);
+		fputs(level == CHECK_PROBLEM ? "! " : level == CHECK_WARNING ? "? " : "+ ", stdout);
+		put_clean(it->text, stdout);
+		fputc('\n', stdout);
+		if (it->hint != NULL) {
+			const char *h = it->hint;
+
+			fputs("        ", stdout);
+			for (; *h != '\0'; h++) {
+				if (*h == '\n')
+					fputs("\n        ", stdout);
+				else
+					fputc((unsigned char)*h < 0x20 ? '?' : *h, stdout);
+			}
+			fputc('\n', stdout);
+		}
+	}
+}
 
 int
 batch_check(const char *dir)
 {
-	(void)dir;
-	fprintf(stderr, _("zktls-wizard: the check command is not built yet in this version\n"));
-	return 1;
+	struct check_report r;
+	struct msg err = { "" };
+	int status;
+
+	/* Release facts help but are not needed: check works without them. */
+	if (catalog_load(&err) != 0)
+		err.text[0] = '\0';
+	if (check_dir(dir, &r, &err) != 0) {
+		fprintf(stderr, "%s: %s\n", PACKAGE, err.text);
+		check_report_free(&r);
+		catalog_free();
+		return 1;
+	}
+	printf(ngettext("%s: %zu problem", "%s: %zu problems", r.problems), dir, r.problems);
+	printf(ngettext(", %zu warning\n", ", %zu warnings\n", r.warnings), r.warnings);
+	print_level(&r, CHECK_PROBLEM, _("Problems:"));
+	print_level(&r, CHECK_WARNING, _("Warnings:"));
+	print_level(&r, CHECK_OK, _("Right:"));
+	status = r.problems > 0 ? 1 : 0;
+	check_report_free(&r);
+	catalog_free();
+	fflush(stdout);
+	return status;
 }
