@@ -23,6 +23,7 @@
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "core/render.h"
+#include "core/review.h"
 #include "core/steps.h"
 #include "core/validate.h"
 #include "tui/job.h"
@@ -71,6 +72,8 @@ struct tui {
 		EVENT_SKIPPED,
 	} events[16];
 	struct manifest manifest;   /* read when a screen is entered */
+	struct disk_cache *disk;    /* the files on disk, read once per screen */
+	bool show_diff;             /* F7: the preview shows what changes on disk */
 
 	struct field_desc *descs;
 	size_t desc_count;
@@ -659,6 +662,32 @@ shown_state(const struct tui *t, size_t i)
 	return SHOWN_TODO;
 }
 
+/* Where the diff of the shown file first differs, less two rows of context. */
+static int
+first_change_row(struct tui *t)
+{
+	const struct output *o;
+	char *diff;
+	int row = 0, found = -1;
+
+	if (t->render.count == 0)
+		return 0;
+	o = &t->render.outputs[t->preview_file];
+	if (o->kind != OUTPUT_TEXT)
+		return 0;
+	diff = review_diff(t->disk, o);
+	for (const char *line = diff; *line != '\0' && found < 0; row++) {
+		if (line[0] != ' ')
+			found = row;
+		line = strchr(line, '\n');
+		if (line == NULL)
+			break;
+		line++;
+	}
+	secure_free_str(diff);
+	return found > 2 ? found - 2 : 0;
+}
+
 /* Resuming: the first step not done with today's answers (all done: the first). */
 static size_t
 resume_screen(const struct tui *t)
@@ -812,14 +841,18 @@ draw_preview(struct tui *t, const struct layout *l)
 		const struct output *o = &t->render.outputs[t->preview_file];
 		char *path = xstrdup(o->path);
 
+		enum disk_change change = review_change(t->disk, o);
+		bool diff = t->show_diff && o->kind == OUTPUT_TEXT;
+
 		sanitize(path);
-		snprintf(header, sizeof header, " %s (%04o) [%zu/%zu  F3/F4] ", path, o->mode,
-			 t->preview_file + 1, t->render.count);
+		snprintf(header, sizeof header, " %s (%04o, %s%s) [%zu/%zu F3/F4] ", path, o->mode,
+			 review_change_name(change), diff ? _(", diff") : "", t->preview_file + 1,
+			 t->render.count);
 		free(path);
 		mvwaddnstr(w, 0, 2, header, l->preview_w - 4);
 		body = derwin(w, l->preview_h - 2, l->preview_w - 2, 1, 1);
 		if (o->kind == OUTPUT_TEXT) {
-			char *masked = output_masked(o);
+			char *masked = diff ? review_diff(t->disk, o) : output_masked(o);
 			int total = draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2, masked,
 						 0, t->utf8);
 
@@ -1001,7 +1034,7 @@ draw_bottom(struct tui *t, const struct layout *l)
 	clrtoeol();
 	attrset(attr_for(t, PAIR_DIM));
 	mvaddnstr(l->status_y, 0,
-		  _("Tab/↑↓ field  Enter next  Esc back  F1 help  F3/F4 file  PgUp/PgDn scroll  F10 quit"),
+		  _("Tab field  Enter next  Esc back  F1 help  F3/F4 file  F7 diff  F10 quit"),
 		  t->cols);
 	attrset(A_NORMAL);
 }
@@ -1163,7 +1196,8 @@ show_help(struct tui *t)
 		buf_printf(&text, "%s\n\n%s\n\n", _(s->title), _(s->explain));
 	buf_adds(&text, _("Keys: Tab, Shift-Tab, Up and Down move between fields; Enter runs "
 			  "this step and goes to the next; Esc goes back; F3 and F4 switch the "
-			  "file shown; PgUp and PgDn scroll it; F10 quits.\n\nAny key closes "
+			  "file shown; PgUp and PgDn scroll it; F7 shows what changes against the "
+			  "file on disk; F10 quits.\n\nAny key closes "
 			  "this help."));
 	werase(w);
 	box(w, 0, 0);
@@ -1195,6 +1229,8 @@ enter_screen(struct tui *t, size_t screen)
 	manifest_free(&t->manifest);
 	if (manifest_load(&t->manifest, t->dir, &err) != 0)
 		set_message(t, true, "%s", err.text);
+	disk_cache_free(t->disk);
+	t->disk = disk_cache_new(t->dir, &t->manifest);
 	build_form(t, NULL, false);
 	refresh_render(t, false);
 }
@@ -1340,6 +1376,10 @@ handle_key(struct tui *t, int status, wint_t key)
 			if (t->render.count > 0)
 				t->preview_file = (t->preview_file + 1) % t->render.count;
 			t->preview_scroll = 0;
+			return true;
+		case KEY_F(7):
+			t->show_diff = !t->show_diff;
+			t->preview_scroll = t->show_diff ? first_change_row(t) : 0;
 			return true;
 		case KEY_PPAGE:
 			t->preview_scroll -= 10;
@@ -1573,6 +1613,7 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 	render_result_free(&t.render);
 	problems_free(&t.problems);
 	inputs_free(&t.inputs);
+	disk_cache_free(t.disk);
 	manifest_free(&t.manifest);
 	strlist_free(&t.written);
 	free(t.descs);

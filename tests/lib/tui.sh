@@ -23,7 +23,7 @@ tui_start() {
   for arg in "$@"; do cmd="$cmd '$arg'"; done
   cmd="$cmd; echo ZKTLS-EXIT=\$?; stty -a | tr ';' '\\n' | grep -w -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo; exec sleep 600"
   tmux -L "$TUI_SOCKET" -f /dev/null new-session -d -x "$width" -y "$height" "$cmd"
-  trap 'tmux -L "$TUI_SOCKET" kill-server 2>/dev/null; rm -rf "$ZK_TMP"' EXIT
+  trap 'tmux -L "$TUI_SOCKET" kill-server 2>/dev/null; sleep 0.3; rm -rf "$ZK_TMP"' EXIT
 }
 
 # The wizard's own process (the pane runs a shell around it).

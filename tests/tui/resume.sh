@@ -40,4 +40,24 @@ tui_wait "ZooKeeper (5/7)"
 tui_screen | sed -n 2p | grep -q '+ca +certs >zookeeper' || zk_fail "ASCII state marks missing: $(tui_screen | sed -n 2p)"
 tui_keys F10
 [ "$(tui_exit_status)" = 0 ] || zk_fail "F10 did not exit cleanly (C locale)"
+# What changes on disk: a file edited by hand is marked, kept, and F7 shows
+# the difference, with the passwords on both sides masked.
+w2="$ZK_TMP/w2"
+"$ZKTLS" --batch --set key.type=ec-p256 --steps ca,certs,zookeeper "$w2" >/dev/null || zk_fail "batch failed"
+echo "# my note" >>"$w2/zoo.cfg"
+TUI_LC_ALL=C.UTF-8 tui_start 80 24 -- "$w2"
+tui_wait "Enter resumes at: Brokers"
+tui_keys Enter
+tui_wait "Brokers (6/7)"
+tui_keys Escape
+tui_wait "ZooKeeper (5/7)"
+tui_keys F4
+tui_wait "zoo.cfg (0600, edited by you: kept)"
+tui_keys F7
+tui_wait "- # my note"
+tui_screen | grep -q "ssl.keyStore.password=\*\*\*\*" || zk_fail "the diff does not show the masked password line"
+if tui_screen | grep -q "confidential"; then zk_fail "a password is on screen in the diff"; fi
+tui_keys F10
+[ "$(tui_exit_status)" = 0 ] || zk_fail "F10 did not exit cleanly (diff)"
+
 echo "ok: resume follows the manifest; a changed host marks certs stale, and not when it comes back"

@@ -46,7 +46,7 @@ tui_screen | grep -qF "ZooKeeper (5/7)" || zk_fail "Enter moved on past an inval
 # A newly typed port shows in the preview of zoo.cfg at once.
 tui_keys BSpace BSpace BSpace BSpace BSpace 2 1 8 3
 tui_wait "secureClientPort=2183"
-tui_wait "zoo.cfg (0600)"
+tui_wait "zoo.cfg (0600, new)"
 # Back to the article's port before writing, so batch and TUI answers agree.
 tui_keys BSpace 2
 tui_wait "secureClientPort=2182"
