@@ -18,7 +18,6 @@
 
 #include <curses.h>
 #include <form.h>
-#include <term.h>
 
 #include "core/fsutil.h"
 #include "core/i18n.h"
@@ -27,6 +26,7 @@
 #include "core/steps.h"
 #include "core/validate.h"
 #include "tui/job.h"
+#include "tui/termprobe.h"
 #include "tui/tui.h"
 
 #define MIN_COLS 80
@@ -49,6 +49,14 @@ struct field_desc {
 	char label[160];
 	bool secret;
 	bool confirm;          /* the repeat of the secret field above it */
+	bool readonly;         /* a list edited with F5/F6/F8, not by typing */
+	bool header;           /* a table's column titles: no input */
+	int row;               /* row in the form, across pages */
+	int column;            /* table cell: its column; -1 outside tables */
+	int column_count;      /* table cell or header: the table's columns */
+	char node[ZK_NAME_MAX + 1];    /* table cell: the row's name */
+	char list_key[32];     /* table cell or list field: the list it belongs to */
+	enum answer_kind kind;
 };
 
 struct tui {
@@ -123,21 +131,6 @@ on_crash_signal(int sig)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_termios);
 	signal(sig, SIG_DFL);
 	raise(sig);
-}
-
-static void
-append_capability(const char *name)
-{
-	char *s = tigetstr(name);
-	size_t n;
-
-	if (s == NULL || s == (char *)-1)
-		return;
-	n = strlen(s);
-	if (reset_len + n < sizeof reset_sequence) {
-		memcpy(reset_sequence + reset_len, s, n);
-		reset_len += n;
-	}
 }
 
 static void
@@ -234,17 +227,21 @@ attr_for(const struct tui *t, enum color_pair pair)
 
 /* ------------------------------------------------------------ the form */
 
-static void
+static struct field_desc *
 add_desc(struct tui *t, const char *key, const char *label, bool secret, bool confirm)
 {
 	struct field_desc *d;
 
 	t->descs = xrealloc(t->descs, (t->desc_count + 1) * sizeof *t->descs);
 	d = &t->descs[t->desc_count++];
+	memset(d, 0, sizeof *d);
 	snprintf(d->key, sizeof d->key, "%s", key);
 	snprintf(d->label, sizeof d->label, "%s", label);
 	d->secret = secret;
 	d->confirm = confirm;
+	d->column = -1;
+	d->row = t->desc_count > 1 ? t->descs[t->desc_count - 2].row + 1 : 0;
+	return d;
 }
 
 static const struct answer_key *
@@ -256,9 +253,24 @@ key_by_pattern(const char *pattern)
 	return NULL;
 }
 
+/* The list whose names fill broker.*.x or sasl.password.*. */
+static const char *
+list_of_pattern(const char *pattern)
+{
+	return str_starts_with(pattern, "broker.") ? "brokers" : "sasl.users";
+}
+
+/* Lists with per-name answers change through F5/F6/F8, which keep those answers. */
+static bool
+list_has_names_keys(const char *key)
+{
+	return strcmp(key, "brokers") == 0 || strcmp(key, "sasl.users") == 0;
+}
+
 /*
- * Expands the step's key patterns into fields: a run of broker.*.x patterns
- * becomes, per broker, one field for each, so a node's answers stand together.
+ * Expands the step's key patterns into fields.  A run of broker.*.x patterns
+ * becomes a table: a header row, then one row per broker with a cell per
+ * pattern.
  */
 static void
 build_descs(struct tui *t)
@@ -273,35 +285,55 @@ build_descs(struct tui *t)
 	for (size_t i = 0; s->keys[i] != NULL;) {
 		const char *pattern = s->keys[i];
 		const struct answer_key *k = answer_key_find(pattern, NULL);
-		const char *list_key = str_starts_with(pattern, "broker.") ? "brokers" : "sasl.users";
 		struct strlist names = { 0 };
+		struct field_desc *d;
 		size_t run_end = i;
+		int ncols, row;
 
 		if (strchr(pattern, '*') == NULL) {
 			bool secret = k != NULL && k->kind == KIND_SECRET;
 
-			add_desc(t, pattern, k ? _(k->label) : pattern, secret, false);
+			d = add_desc(t, pattern, k ? _(k->label) : pattern, secret, false);
+			d->kind = k ? k->kind : KIND_TEXT;
+			if (list_has_names_keys(pattern)) {
+				d->readonly = true;
+				snprintf(d->list_key, sizeof d->list_key, "%s", pattern);
+			}
 			if (secret)
-				add_desc(t, pattern, _("  repeat"), true, true);
+				add_desc(t, pattern, _("  repeat"), true, true)->kind = KIND_SECRET;
 			i++;
 			continue;
 		}
 		while (s->keys[run_end] != NULL && strchr(s->keys[run_end], '*') != NULL &&
 		       strncmp(s->keys[run_end], pattern, strcspn(pattern, "*")) == 0)
 			run_end++;
-		plan_get_list(t->plan, list_key, &names);
-		for (size_t n = 0; n < names.len; n++)
+		ncols = (int)(run_end - i);
+		d = add_desc(t, "", "", false, false);
+		d->header = true;
+		d->column_count = ncols;
+		snprintf(d->list_key, sizeof d->list_key, "%s", list_of_pattern(pattern));
+		plan_get_list(t->plan, list_of_pattern(pattern), &names);
+		row = d->row;
+		for (size_t n = 0; n < names.len; n++) {
+			row++;
 			for (size_t j = i; j < run_end; j++) {
 				const char *star = strchr(s->keys[j], '*');
 				const struct answer_key *pk = key_by_pattern(s->keys[j]);
-				char key[160], label[160];
+				char key[160];
 
 				snprintf(key, sizeof key, "%.*s%s%s", (int)(star - s->keys[j]),
 					 s->keys[j], names.items[n], star + 1);
-				snprintf(label, sizeof label, "%s: %s", names.items[n],
-					 pk ? _(pk->label) : s->keys[j]);
-				add_desc(t, key, label, pk && pk->kind == KIND_SECRET, false);
+				d = add_desc(t, key, pk ? _(pk->label) : s->keys[j],
+					     pk && pk->kind == KIND_SECRET, false);
+				d->row = row;
+				d->column = (int)(j - i);
+				d->column_count = ncols;
+				d->kind = pk ? pk->kind : KIND_TEXT;
+				snprintf(d->node, sizeof d->node, "%s", names.items[n]);
+				snprintf(d->list_key, sizeof d->list_key, "%s",
+					 list_of_pattern(pattern));
 			}
+		}
 		strlist_free(&names);
 		i = run_end;
 	}
@@ -374,62 +406,156 @@ compute_layout(const struct tui *t)
 	return l;
 }
 
+static int
+text_columns(const char *text)
+{
+	wchar_t wide[160];
+	size_t n = mbstowcs(wide, text, ARRAY_SIZE(wide) - 1);
+	int cols;
+
+	if (n == (size_t)-1)
+		return (int)strlen(text);
+	cols = wcswidth(wide, n);
+	return cols < 0 ? (int)n : cols;
+}
+
+static bool
+narrow_kind(enum answer_kind kind)
+{
+	return kind == KIND_NUMBER || kind == KIND_PORT || kind == KIND_PORT_OPT;
+}
+
+/*
+ * A table's geometry: the name column, then a cell per column; numbers and
+ * ports get narrow cells, the other columns share the rest.
+ */
+static void
+table_geometry(const struct tui *t, size_t header, int width, int *name_w, int xs[], int ws[])
+{
+	const struct field_desc *h = &t->descs[header];
+	int wide_columns = 0, narrow_total = 0, x;
+
+	*name_w = 8;
+	for (size_t i = header + 1; i < t->desc_count && t->descs[i].column >= 0; i++)
+		if (text_columns(t->descs[i].node) + 1 > *name_w)
+			*name_w = text_columns(t->descs[i].node) + 1;
+	if (*name_w > width / 4)
+		*name_w = width / 4;
+	for (int c = 0; c < h->column_count; c++) {
+		const struct field_desc *cell = header + 1 + (size_t)c < t->desc_count
+							? &t->descs[header + 1 + (size_t)c] : NULL;
+
+		if (cell != NULL && cell->column == c && narrow_kind(cell->kind)) {
+			ws[c] = 7;
+			narrow_total += 7;
+		} else {
+			ws[c] = 0;
+			wide_columns++;
+		}
+	}
+	x = *name_w;
+	for (int c = 0; c < h->column_count; c++) {
+		if (ws[c] == 0)
+			ws[c] = (width - *name_w - narrow_total) / (wide_columns ? wide_columns : 1);
+		if (ws[c] < 4)
+			ws[c] = 4;
+		xs[c] = x;
+		x += ws[c];
+	}
+}
+
+struct form_builder {
+	FIELD **fields;
+	size_t count, cap;
+	int last_row;           /* to mark the first field of each page */
+	size_t rows_per_page;
+};
+
+static FIELD *
+builder_add(struct form_builder *b, int row, int x, int width, bool active)
+{
+	FIELD *f;
+
+	if (width < 1)
+		width = 1;
+	f = new_field(1, width, row % (int)b->rows_per_page, x, 0, 0);
+	if (b->count + 2 > b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 64;
+		b->fields = xrealloc(b->fields, b->cap * sizeof *b->fields);
+	}
+	/* More rows than fit: the form library's pages, one screenful each. */
+	if (row > 0 && row != b->last_row && row % (int)b->rows_per_page == 0)
+		set_new_page(f, TRUE);
+	b->last_row = row;
+	if (!active)
+		field_opts_off(f, O_ACTIVE | O_EDIT);
+	b->fields[b->count++] = f;
+	b->fields[b->count] = NULL;
+	return f;
+}
+
 static void
 build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 {
 	struct layout l = compute_layout(t);
-	int label_cols, input_cols;
-	size_t count = 0, focus = 0;
+	struct form_builder b = { .last_row = -1 };
+	int label_cols = 12, input_cols, width = l.form_w - 3;
+	int rows_per_page = l.form_h - 4;
+	int name_w = 8, xs[16], ws[16];
+	size_t focus = 0;
 	bool have_focus = false;
-	int rows_per_page;
 
 	form_teardown(t);
 	build_descs(t);
-	/* Labels as wide as the widest (in columns), within half of the form. */
-	label_cols = 12;
-	for (size_t i = 0; i < t->desc_count; i++) {
-		wchar_t wide[160];
-		size_t n = mbstowcs(wide, t->descs[i].label, ARRAY_SIZE(wide) - 1);
-		int cols = n == (size_t)-1 ? (int)strlen(t->descs[i].label) : wcswidth(wide, n);
-
-		if (cols < 0)
-			cols = (int)n;
-		if (cols + 1 > label_cols)
-			label_cols = cols + 1;
-	}
-	if (label_cols > (l.form_w - 2) / 2)
-		label_cols = (l.form_w - 2) / 2;
-	input_cols = l.form_w - 2 - label_cols - 2;
-	if (t->desc_count == 0 || input_cols < 8)
+	if (t->desc_count == 0 || rows_per_page < 1)
 		return;
-	rows_per_page = l.form_h - 4;
-	if (rows_per_page < 1)
+	/* Labels as wide as the widest (in columns), within half of the form. */
+	for (size_t i = 0; i < t->desc_count; i++)
+		if (t->descs[i].column < 0 && !t->descs[i].header &&
+		    text_columns(t->descs[i].label) + 1 > label_cols)
+			label_cols = text_columns(t->descs[i].label) + 1;
+	if (label_cols > width / 2)
+		label_cols = width / 2;
+	input_cols = width - label_cols - 1;
+	if (input_cols < 8)
 		return;
 	t->rows_per_page = (size_t)rows_per_page;
-	t->fields = xcalloc(2 * t->desc_count + 1, sizeof *t->fields);
+	b.rows_per_page = t->rows_per_page;
 	t->inputs_of = xcalloc(t->desc_count, sizeof *t->inputs_of);
 	for (size_t i = 0; i < t->desc_count; i++) {
 		const struct field_desc *d = &t->descs[i];
-		int row = (int)(i % t->rows_per_page);
-		FIELD *label = new_field(1, label_cols, row, 0, 0, 0);
-		FIELD *input = new_field(1, input_cols, row, label_cols + 1, 0, 0);
+		FIELD *input;
 
-		/* More fields than rows: the form library's pages, one screenful each. */
-		if (i > 0 && row == 0)
-			set_new_page(label, TRUE);
-		/* A static field keeps only what fits. */
-		set_field_buffer(label, 0, d->label);
-		field_opts_off(label, O_ACTIVE | O_EDIT);
+		if (d->header) {
+			table_geometry(t, i, width, &name_w, xs, ws);
+			for (int c = 0; c < d->column_count && i + 1 + (size_t)c < t->desc_count; c++) {
+				FIELD *title = builder_add(&b, d->row, xs[c], ws[c] - 1, false);
+
+				set_field_buffer(title, 0, t->descs[i + 1 + (size_t)c].label);
+				set_field_fore(title, A_BOLD);
+			}
+			continue;
+		}
+		if (d->column >= 0) {
+			if (d->column == 0)
+				set_field_buffer(builder_add(&b, d->row, 0, name_w - 1, false), 0,
+						 d->node);
+			input = builder_add(&b, d->row, xs[d->column], ws[d->column] - 1, true);
+		} else {
+			/* A static field keeps only what fits. */
+			set_field_buffer(builder_add(&b, d->row, 0, label_cols, false), 0, d->label);
+			input = builder_add(&b, d->row, label_cols + 1, input_cols, true);
+		}
 		/* No field types: the core's validation is the only validator. */
 		field_opts_off(input, O_STATIC | O_AUTOSKIP | O_BLANK);
 		set_max_field(input, ZK_VALUE_MAX - 1);
 		if (d->secret)
 			field_opts_off(input, O_PUBLIC);
-		set_field_back(input, A_UNDERLINE);
+		if (d->readonly)
+			field_opts_off(input, O_EDIT);
+		set_field_back(input, d->readonly ? A_NORMAL : A_UNDERLINE);
 		set_field_buffer(input, 0, initial_value(t, d));
 		set_field_status(input, FALSE);
-		t->fields[count++] = label;
-		t->fields[count++] = input;
 		t->inputs_of[i] = input;
 		if (!have_focus && focus_key != NULL && strcmp(d->key, focus_key) == 0 &&
 		    d->confirm == focus_confirm) {
@@ -437,6 +563,7 @@ build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 			have_focus = true;
 		}
 	}
+	t->fields = b.fields;
 	t->form = new_form(t->fields);
 	/* Backspace at a field's start must not jump to another field. */
 	form_opts_off(t->form, O_BS_OVERLOAD | O_NL_OVERLOAD);
@@ -479,8 +606,10 @@ focus_neighbour(struct tui *t, bool forward)
 
 	if (current_desc(t, &index) == NULL || t->desc_count == 0)
 		return;
-	index = forward ? (index + 1) % t->desc_count
-			: (index + t->desc_count - 1) % t->desc_count;
+	do
+		index = forward ? (index + 1) % t->desc_count
+				: (index + t->desc_count - 1) % t->desc_count;
+	while (t->inputs_of[index] == NULL);
 	set_current_field(t->form, t->inputs_of[index]);
 	form_driver(t->form, REQ_END_LINE);
 }
@@ -898,19 +1027,24 @@ draw_form_box(struct tui *t, const struct layout *l)
 	}
 	if (t->form != NULL) {
 		size_t page = (size_t)form_page(t->form);
-		size_t first = page * t->rows_per_page;
-		size_t pages = (t->desc_count + t->rows_per_page - 1) / t->rows_per_page;
+		int first_row = (int)(page * t->rows_per_page);
+		int last_row = t->desc_count ? t->descs[t->desc_count - 1].row : 0;
+		size_t pages = (size_t)last_row / t->rows_per_page + 1;
 
 		screen_problem(t, &problem_index);
-		/* A text mark, not colour alone, for every field with a problem. */
-		for (size_t i = first; i < t->desc_count && i < first + t->rows_per_page; i++) {
-			bool bad = problems_find(&t->problems, t->descs[i].key) != NULL &&
-				   !t->descs[i].confirm;
+		/* A text mark, not colour alone, for every row with a problem. */
+		for (int row = first_row; row < first_row + (int)t->rows_per_page; row++)
+			mvwaddch(w, 3 + row - first_row, l->form_w - 2, ' ');
+		for (size_t i = 0; i < t->desc_count; i++) {
+			const struct field_desc *d = &t->descs[i];
+			bool bad = i == problem_index ||
+				   (!d->header && !d->confirm &&
+				    problems_find(&t->problems, d->key) != NULL);
 
-			if (i == problem_index)
-				bad = true;
-			wattrset(w, bad ? attr_for(t, PAIR_ERROR) | A_BOLD : A_NORMAL);
-			mvwaddch(w, 3 + (int)(i - first), l->form_w - 2, bad ? '!' : ' ');
+			if (!bad || d->row < first_row || d->row >= first_row + (int)t->rows_per_page)
+				continue;
+			wattrset(w, attr_for(t, PAIR_ERROR) | A_BOLD);
+			mvwaddch(w, 3 + d->row - first_row, l->form_w - 2, '!');
 			wattrset(w, A_NORMAL);
 		}
 		if (pages > 1) {
@@ -1028,6 +1162,8 @@ draw_bottom(struct tui *t, const struct layout *l)
 		snprintf(line, sizeof line, "! %s", problem);
 		attrset(attr_for(t, PAIR_ERROR));
 		mvaddnstr(l->message_y, 0, line, t->cols);
+	} else if (d != NULL && d->list_key[0] != '\0') {
+		mvaddnstr(l->message_y, 0, _("F5 add  F6 rename  F8 remove"), t->cols);
 	}
 	attrset(A_NORMAL);
 	move(l->status_y, 0);
@@ -1329,6 +1465,146 @@ form_key(struct tui *t, int request)
 	form_driver(t->form, request);
 }
 
+/*
+ * Asks for one line of text in a small form; false when cancelled with Esc.
+ * The value starts as initial, with the cursor at its end.
+ */
+static bool
+prompt_text(struct tui *t, const char *question, const char *initial, char *out, size_t size)
+{
+	int width = t->cols - 10 < 60 ? t->cols - 10 : 60;
+	WINDOW *w = newwin(6, width, t->rows / 2 - 3, (t->cols - width) / 2);
+	FIELD *fields[2] = { new_field(1, width - 4, 0, 0, 0, 0), NULL };
+	FORM *form;
+	bool accepted = false;
+
+	field_opts_off(fields[0], O_STATIC | O_AUTOSKIP | O_BLANK);
+	set_field_back(fields[0], A_UNDERLINE);
+	set_field_buffer(fields[0], 0, initial);
+	form = new_form(fields);
+	form_opts_off(form, O_BS_OVERLOAD | O_NL_OVERLOAD);
+	keypad(w, TRUE);
+	set_form_win(form, w);
+	set_form_sub(form, derwin(w, 1, width - 4, 3, 2));
+	box(w, 0, 0);
+	mvwaddnstr(w, 1, 2, question, width - 4);
+	mvwaddnstr(w, 5, 2, _(" Enter: OK  Esc: cancel "), width - 4);
+	post_form(form);
+	form_driver(form, REQ_END_LINE);
+	curs_set(1);
+	for (;;) {
+		wint_t key;
+		int status;
+
+		wrefresh(w);
+		status = wget_wch(w, &key);
+		if (status == ERR)
+			continue;
+		if (status == OK && (key == '\r' || key == '\n')) {
+			char *text;
+
+			form_driver(form, REQ_VALIDATION);
+			text = field_text(fields[0]);
+			snprintf(out, size, "%s", text);
+			free(text);
+			accepted = true;
+			break;
+		}
+		if (status == OK && key == 27)
+			break;
+		if (status == KEY_CODE_YES) {
+			if (key == KEY_BACKSPACE)
+				form_driver(form, REQ_DEL_PREV);
+			else if (key == KEY_LEFT)
+				form_driver(form, REQ_PREV_CHAR);
+			else if (key == KEY_RIGHT)
+				form_driver(form, REQ_NEXT_CHAR);
+			else if (key == KEY_DC)
+				form_driver(form, REQ_DEL_CHAR);
+		} else if (key == 127 || key == 8) {
+			form_driver(form, REQ_DEL_PREV);
+		} else if (key >= 0x20) {
+			form_driver_w(form, OK, (wchar_t)key);
+		}
+	}
+	unpost_form(form);
+	free_form(form);
+	free_field(fields[0]);
+	delwin(w);
+	touchwin(stdscr);
+	return accepted;
+}
+
+/* The list and name the focused field belongs to (a table row, or the list itself). */
+static bool
+focused_list(const struct tui *t, const char **list_key, const char **node)
+{
+	const struct field_desc *d = current_desc(t, NULL);
+
+	if (d == NULL || d->list_key[0] == '\0')
+		return false;
+	*list_key = d->list_key;
+	*node = d->node[0] ? d->node : NULL;
+	return true;
+}
+
+/* F5 add, F6 rename, F8 remove: through the core, which keeps per-name answers with their names. */
+static void
+edit_list(struct tui *t, int action)
+{
+	const char *list_key, *node;
+	char name[ZK_NAME_MAX + 1] = "", focus[160] = "";
+	struct msg err = { "" }, why;
+	bool users;
+	int rc = 0;
+
+	if (!focused_list(t, &list_key, &node)) {
+		set_message(t, true, _("F5, F6 and F8 work on brokers and SASL users: move to "
+				       "their table first."));
+		return;
+	}
+	users = strcmp(list_key, "sasl.users") == 0;
+	if (action != KEY_F(5) && node == NULL) {
+		set_message(t, true, _("Move to a row of the table first."));
+		return;
+	}
+	if (action == KEY_F(8)) {
+		char question[256];
+
+		snprintf(question, sizeof question, _("Remove %s and its answers? (y/n)"), node);
+		if (ask(t, question, "yn") != 'y')
+			return;
+		rc = plan_remove_name(t->plan, list_key, node, ORIGIN_TUI, &err);
+	} else {
+		if (!prompt_text(t, action == KEY_F(5) ? (users ? _("Name of the new SASL user:")
+							       : _("Host name of the new broker:"))
+						      : _("New name:"),
+				 action == KEY_F(5) ? "" : node, name, sizeof name))
+			return;
+		/* The same rules as everywhere: a DNS label, or a SASL user name. */
+		if (!validate_value(t->plan, users ? "sasl.consumer_user" : "zookeeper.host", name,
+				    &why)) {
+			set_message(t, true, "%s: %s", list_key, why.text);
+			return;
+		}
+		rc = action == KEY_F(5)
+			     ? plan_add_name(t->plan, list_key, name, ORIGIN_TUI, &err)
+			     : plan_rename_name(t->plan, list_key, node, name, ORIGIN_TUI, &err);
+	}
+	if (rc != 0) {
+		set_message(t, true, "%s", err.text);
+		return;
+	}
+	t->unsaved = true;
+	if (action != KEY_F(8))
+		snprintf(focus, sizeof focus, users ? "sasl.password.%s" : "broker.%s.id", name);
+	build_form(t, focus[0] ? focus : list_key, false);
+	refresh_render(t, true);
+	set_message(t, false, action == KEY_F(5) ? _("Added %s.") : action == KEY_F(6)
+			     ? _("Renamed %s.") : _("Removed %s."),
+		    action == KEY_F(8) ? node : name);
+}
+
 /* Returns false when the wizard should end. */
 static bool
 handle_key(struct tui *t, int status, wint_t key)
@@ -1376,6 +1652,14 @@ handle_key(struct tui *t, int status, wint_t key)
 			if (t->render.count > 0)
 				t->preview_file = (t->preview_file + 1) % t->render.count;
 			t->preview_scroll = 0;
+			return true;
+		case KEY_F(5):
+		case KEY_F(6):
+		case KEY_F(8):
+			if (in_form) {
+				sync_field(t);
+				edit_list(t, (int)key);
+			}
 			return true;
 		case KEY_F(7):
 			t->show_diff = !t->show_diff;
@@ -1462,22 +1746,6 @@ handle_key(struct tui *t, int status, wint_t key)
 
 /* ------------------------------------------------------------ setup */
 
-static bool
-terminal_usable(void)
-{
-	int err = 0;
-	char *cup_cap, *clear_cap;
-
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return false;
-	if (setupterm(NULL, STDOUT_FILENO, &err) != OK)
-		return false;
-	cup_cap = tigetstr("cup");
-	clear_cap = tigetstr("clear");
-	return cup_cap != NULL && cup_cap != (char *)-1 && clear_cap != NULL &&
-	       clear_cap != (char *)-1;
-}
-
 static void
 init_colors(struct tui *t)
 {
@@ -1504,7 +1772,7 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 	bool exit_after_draw = getenv("ZKTLS_EXIT_AFTER_FIRST_DRAW") != NULL;
 	unsigned error_burst = 0;
 
-	if (!terminal_usable()) {
+	if (!termprobe_usable(reset_sequence, sizeof reset_sequence, &reset_len)) {
 		fprintf(stderr, _("zktls-wizard: needs a full-screen terminal; use --batch\n"));
 		return 2;
 	}
@@ -1519,11 +1787,6 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 
 	if (tcgetattr(STDIN_FILENO, &saved_termios) == 0)
 		termios_saved = true;
-	append_capability("sgr0");
-	append_capability("cnorm");
-	append_capability("rmcup");
-	/* The probe's terminal is ours to free; newterm makes its own. */
-	del_curterm(cur_term);
 	install_signal_handlers();
 	if (getenv("ESCDELAY") == NULL)
 		set_escdelay(25);
@@ -1537,7 +1800,7 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
-	if (tigetstr("kcbt") == NULL || tigetstr("kcbt") == (char *)-1)
+	if (termprobe_lacks("kcbt"))
 		define_key("\033[Z", KEY_BTAB);
 	timeout(100);
 	/*
