@@ -35,6 +35,7 @@ node() {
 		zk_fail "keytool -genkey $NAME"
 	keytool -keystore "$NAME.jks" -storepass confidential -keypass "$keypass" -alias "$NAME" \
 		-certreq -file cert-file >/dev/null 2>&1 || zk_fail "keytool -certreq $NAME"
+	# shellcheck disable=SC2059 # the article's command, as printed
 	openssl x509 -req -CA ca-cert -CAkey ca-key -in cert-file -out "$NAME.pem" -days "$days" \
 		-CAcreateserial -passin pass:superconfidential -extensions SAN \
 		-extfile <(printf "\n[SAN]\nsubjectAltName=DNS:$NAME,DNS:localhost") >/dev/null 2>&1 ||
