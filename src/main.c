@@ -91,29 +91,37 @@ usage_error(const char *text)
 	fprintf(stderr, _("Try '%s --help' for more information.\n"), PACKAGE);
 }
 
-/* DIR/zktls-wizard.conf first (resume), then --answers, then --set. */
+/*
+ * DIR/zktls-wizard.conf first (resume), then --answers, then --set.  Every
+ * problem is collected into err; the answers that could be read are kept.
+ */
 static int
 load_answers(struct plan *p, const char *dir, const char *answers_file,
-	     const struct strlist *assignments)
+	     const struct strlist *assignments, struct msg *err)
 {
 	char *conf = fs_join(dir, "zktls-wizard.conf");
-	struct msg err = { "" };
+	struct msg one;
 	int rc = 0;
 
-	if (fs_exists(conf) && answers_load(p, conf, ORIGIN_FILE, &err) != 0)
+	msg_clear(err);
+	if (fs_exists(conf) && answers_load(p, conf, ORIGIN_FILE, &one) != 0) {
+		msg_append(err, "%s", one.text);
 		rc = -1;
+	}
 	free(conf);
-	if (rc == 0 && answers_file != NULL && answers_load(p, answers_file, ORIGIN_FILE, &err) != 0)
+	if (answers_file != NULL && answers_load(p, answers_file, ORIGIN_FILE, &one) != 0) {
+		msg_append(err, "%s", one.text);
 		rc = -1;
+	}
 	/*
 	 * A --set value is checked with the whole plan, so its message is the
 	 * same as the wizard's for that field; only unknown keys stop here.
 	 */
-	for (size_t i = 0; rc == 0 && i < assignments->len; i++)
-		if (plan_set_assignment(p, assignments->items[i], &err) != 0)
+	for (size_t i = 0; i < assignments->len; i++)
+		if (plan_set_assignment(p, assignments->items[i], &one) != 0) {
+			msg_append(err, "%s", one.text);
 			rc = -1;
-	if (rc != 0)
-		fprintf(stderr, "%s: %s\n", PACKAGE, err.text);
+		}
 	return rc;
 }
 
@@ -196,12 +204,14 @@ main(int argc, char **argv)
 		return 1;
 	}
 	p = plan_new();
-	if (load_answers(p, dir, answers_file, &assignments) != 0) {
+	if (load_answers(p, dir, answers_file, &assignments, &err) != 0 && batch) {
+		fprintf(stderr, "%s: %s\n", PACKAGE, err.text);
 		status = 1;
 	} else if (batch) {
 		status = batch_run(p, dir, step_list, flags, &options);
 	} else {
-		status = tui_run(p, dir, &options, flags);
+		/* The wizard opens anyway and shows what to repair. */
+		status = tui_run(p, dir, &options, flags, err.text);
 	}
 	plan_free(p);
 	strlist_free(&assignments);

@@ -77,10 +77,15 @@ answers_parse(struct plan *p, const char *text, size_t len, const char *source,
 		if (answer_key_find(key, NULL) == NULL) {
 			msg_append(err, _("%s:%u: unknown answer key '%s'"), source, line_no, key);
 			rc = -1;
-		} else if (!validate_value(p, key, value, &why)) {
-			msg_append(err, _("%s:%u: %s: %s"), source, line_no, key, why.text);
-			rc = -1;
 		} else {
+			/*
+			 * A bad value is reported but kept, so the wizard can show it at
+			 * its field for repair: bad input loses nothing.
+			 */
+			if (!validate_value(p, key, value, &why)) {
+				msg_append(err, _("%s:%u: %s: %s"), source, line_no, key, why.text);
+				rc = -1;
+			}
 			plan_set(p, key, value, origin, NULL);
 		}
 		free(key);

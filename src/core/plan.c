@@ -136,121 +136,121 @@ default_java_home(const struct plan *p, const char *star, char *buf)
 const struct answer_key answer_keys[] = {
 	{ "kafka.version", KIND_VERSION, 0, 0, NULL, "2.3.0", NULL, N_("Kafka version"),
 	  N_("The Kafka release to download. 2.3.0 ships ZooKeeper 3.4.14, which cannot "
-	     "speak TLS: the recipe swaps in ZooKeeper 3.5.5's client jars.") },
+	     "speak TLS: the recipe swaps in ZooKeeper 3.5.5's client jars."), NULL },
 	{ "kafka.scala", KIND_VERSION, 0, 0, NULL, "2.12", NULL, N_("Scala version"),
 	  N_("Kafka is built for several Scala versions; the archive name carries it "
-	     "(kafka_2.12-2.3.0.tgz).") },
+	     "(kafka_2.12-2.3.0.tgz)."), NULL },
 	{ "zookeeper.version", KIND_VERSION, 0, 0, NULL, "3.5.5", NULL, N_("ZooKeeper version"),
-	  N_("3.5.5 is the first stable ZooKeeper with TLS between clients and server.") },
+	  N_("3.5.5 is the first stable ZooKeeper with TLS between clients and server."), NULL },
 	{ "java.home", KIND_PATH_OPT, 0, 0, NULL, NULL, default_java_home, N_("Java home"),
 	  N_("The Java runtime for ZooKeeper and Kafka. Kafka 2.3.0 runs on Java 11; Java 9 "
 	     "or later is needed for argument files, which keep passwords off the process "
-	     "list.") },
+	     "list."), NULL },
 	{ "ca.mode", KIND_CHOICE, 0, 0, ca_modes, "create", NULL, N_("CA"),
 	  N_("create: make a new private CA. import: use an existing ca-cert and ca-key "
-	     "placed in the working directory.") },
+	     "placed in the working directory."), NULL },
 	{ "ca.subject", KIND_SUBJECT, 0, 0, NULL, "/C=DE/ST=NRW/L=MS/O=juplo/OU=kafka/CN=Root-CA",
 	  NULL, N_("CA subject"),
 	  N_("The distinguished name of the private CA, in OpenSSL's order "
-	     "(/C=../CN=..), as the recipe's openssl req -subj takes it.") },
+	     "(/C=../CN=..), as the recipe's openssl req -subj takes it."), NULL },
 	{ "ca.days", KIND_NUMBER, 1, 36500, NULL, "365", NULL, N_("CA validity (days)"),
-	  N_("How long the CA certificate is valid. Node certificates never outlive it.") },
+	  N_("How long the CA certificate is valid. Node certificates never outlive it."), NULL },
 	{ "ca.password", KIND_SECRET, 0, 0, NULL, "superconfidential", NULL, N_("CA key password"),
 	  N_("Encrypts ca-key (AES-256). Anyone with ca-key and this password can issue "
 	     "certificates your cluster trusts. It is not saved unless save.ca_password is "
-	     "yes.") },
+	     "yes."), NULL },
 	{ "save.ca_password", KIND_CHOICE, 0, 0, yes_no, "no", NULL, N_("Save CA password"),
 	  N_("yes: keep ca.password in zktls-wizard.conf (mode 0600) so reruns need not ask "
-	     "for it.") },
+	     "for it."), NULL },
 	{ "cert.dn", KIND_DN, 0, 0, NULL, "CN={name},OU=kafka,O=juplo,L=MS,ST=NRW,C=DE", NULL,
 	  N_("Node certificate DN"),
 	  N_("Each node's distinguished name in RFC 2253 order, as keytool -dname takes it; "
 	     "{name} is the node. Java reports exactly this string: it is the node's "
-	     "ZooKeeper x509 identity and its Kafka principal.") },
+	     "ZooKeeper x509 identity and its Kafka principal."), NULL },
 	{ "cert.san", KIND_SAN, 0, 0, NULL, "DNS:{name},DNS:localhost", NULL,
 	  N_("Subject alternative names"),
 	  N_("The names each node's certificate is valid for. ZooKeeper clients check the "
 	     "server's name against these, so they must cover the host names in the "
-	     "configs. DNS: and IP: entries, comma-separated; {name} is the node.") },
+	     "configs. DNS: and IP: entries, comma-separated; {name} is the node."), NULL },
 	{ "cert.days", KIND_NUMBER, 1, 36500, NULL, "365", NULL, N_("Certificate validity (days)"),
-	  N_("How long node certificates are valid (never past the CA's end).") },
+	  N_("How long node certificates are valid (never past the CA's end)."), NULL },
 	{ "key.type", KIND_CHOICE, 0, 0, key_types, "rsa2048", NULL, N_("Key type"),
 	  N_("The type of every key: RSA as in the recipe, or elliptic-curve keys, which "
-	     "are much faster to make.") },
+	     "are much faster to make."), NULL },
 	{ "store.type", KIND_CHOICE, 0, 0, store_types, "jks", NULL, N_("Keystore type"),
 	  N_("The format of keystores and truststore. ZooKeeper 3.5.5 reads only JKS and "
-	     "PEM, Kafka 2.3.0 only JKS and PKCS12: for that pair only jks works.") },
+	     "PEM, Kafka 2.3.0 only JKS and PKCS12: for that pair only jks works."), NULL },
 	{ "store.password", KIND_SECRET, 0, 0, NULL, "confidential", NULL, N_("Keystore password"),
 	  N_("Protects every keystore and truststore, and every private key in them: "
-	     "ZooKeeper needs the key password to equal the store password.") },
+	     "ZooKeeper needs the key password to equal the store password."), NULL },
 	{ "zookeeper.host", KIND_HOST, 0, 0, NULL, "zookeeper", NULL, N_("ZooKeeper host"),
 	  N_("The name brokers and tools use to reach ZooKeeper; its certificate must carry "
-	     "it, because clients check the server's name.") },
+	     "it, because clients check the server's name."), NULL },
 	{ "zookeeper.secure_port", KIND_PORT, 0, 0, NULL, "2182", NULL, N_("ZooKeeper TLS port"),
-	  N_("secureClientPort: the only port ZooKeeper listens on, TLS only.") },
+	  N_("secureClientPort: the only port ZooKeeper listens on, TLS only."), NULL },
 	{ "zookeeper.secure_address", KIND_TEXT, 0, 0, NULL, "", NULL,
 	  N_("ZooKeeper TLS address"),
 	  N_("secureClientPortAddress: the address the TLS port binds. Empty: every "
-	     "address.") },
+	     "address."), NULL },
 	{ "zookeeper.client_port", KIND_PORT_OPT, 0, 0, NULL, "", NULL,
 	  N_("ZooKeeper plaintext port"),
 	  N_("clientPort: an unencrypted port next to the TLS one. Empty (the recipe's "
-	     "choice): none, so nothing reaches ZooKeeper unencrypted.") },
+	     "choice): none, so nothing reaches ZooKeeper unencrypted."), NULL },
 	{ "zookeeper.data_dir", KIND_PATH, 0, 0, NULL, "/tmp/zookeeper", NULL,
 	  N_("ZooKeeper data directory"),
 	  N_("Where ZooKeeper keeps its data. Data left from an earlier setup with other "
 	     "certificates causes \"NoAuth for /brokers/ids\": cluster.sh cleanup removes "
-	     "it.") },
+	     "it."), NULL },
 	{ "zookeeper.heap", KIND_HEAP, 0, 0, NULL, "512m", NULL, N_("ZooKeeper heap"),
-	  N_("ZooKeeper's Java heap (-Xms and -Xmx in java.env).") },
+	  N_("ZooKeeper's Java heap (-Xms and -Xmx in java.env)."), NULL },
 	{ "zookeeper.admin_server", KIND_CHOICE, 0, 0, on_off, "off", NULL,
 	  N_("ZooKeeper AdminServer"),
 	  N_("ZooKeeper 3.5's AdminServer serves plain, unauthenticated HTTP on port 8080 of "
-	     "every address. off writes admin.enableServer=false.") },
+	     "every address. off writes admin.enableServer=false."), NULL },
 	{ "brokers", KIND_NODES, 0, 0, NULL, "kafka-1 kafka-2", NULL, N_("Brokers"),
 	  N_("The Kafka brokers, by host name. Each gets a certificate, a keystore and a "
-	     "NAME.properties file.") },
+	     "NAME.properties file."), NULL },
 	{ "brokers.max_id", KIND_NUMBER, 0, 1000, NULL, "0", NULL, N_("Highest broker id used"),
 	  N_("The highest broker id this setup has given out, kept so that a broker added "
-	     "after a removal never takes an old broker's id (or its ports).") },
+	     "after a removal never takes an old broker's id (or its ports)."), NULL },
 	{ "broker.*.id", KIND_NUMBER, 0, 1000, NULL, NULL, default_broker_id, N_("Broker id"),
 	  N_("broker.id: unique per broker, and fixed once the broker has run (Kafka "
-	     "refuses to start when its data holds another id).") },
+	     "refuses to start when its data holds another id)."), N_("Id") },
 	{ "broker.*.ssl_port", KIND_PORT, 0, 0, NULL, NULL, default_ssl_port, N_("SSL port"),
 	  N_("The broker's SSL listener: other brokers and certificate-authenticated "
-	     "clients.") },
+	     "clients."), N_("SSL") },
 	{ "broker.*.sasl_ssl_port", KIND_PORT, 0, 0, NULL, NULL, default_sasl_ssl_port,
 	  N_("SASL_SSL port"),
 	  N_("The broker's SASL_SSL listener: clients authenticated with SASL/PLAIN over "
-	     "TLS.") },
+	     "TLS."), N_("SASL_SSL") },
 	{ "broker.*.log_dir", KIND_PATH, 0, 0, NULL, NULL, default_log_dir, N_("Log directory"),
-	  N_("log.dirs: where the broker keeps its partitions.") },
+	  N_("log.dirs: where the broker keeps its partitions."), N_("Log directory") },
 	{ "offsets.replication_factor", KIND_NUMBER, 1, 1000, NULL, NULL, default_replication,
 	  N_("Offsets replication"),
-	  N_("offsets.topic.replication.factor: at most the number of brokers.") },
+	  N_("offsets.topic.replication.factor: at most the number of brokers."), NULL },
 	{ "transactions.replication_factor", KIND_NUMBER, 1, 1000, NULL, NULL,
 	  default_replication, N_("Transactions replication"),
-	  N_("transaction.state.log.replication.factor: at most the number of brokers.") },
+	  N_("transaction.state.log.replication.factor: at most the number of brokers."), NULL },
 	{ "transactions.min_isr", KIND_NUMBER, 1, 1000, NULL, NULL, default_min_isr,
 	  N_("Transactions min ISR"),
-	  N_("transaction.state.log.min.isr: at most the replication factor.") },
+	  N_("transaction.state.log.min.isr: at most the replication factor."), NULL },
 	{ "clients", KIND_NODES, 0, 0, NULL, "client", NULL, N_("Clients"),
 	  N_("Command-line clients that talk to ZooKeeper directly (kafka-topics.sh "
-	     "--zookeeper, zookeeper-shell.sh). Each gets its own certificate and keystore.") },
+	     "--zookeeper, zookeeper-shell.sh). Each gets its own certificate and keystore."), NULL },
 	{ "sasl.users", KIND_USERS, 0, 0, NULL, "consumer producer", NULL, N_("SASL users"),
-	  N_("The users the brokers accept on the SASL_SSL listener (SASL/PLAIN).") },
+	  N_("The users the brokers accept on the SASL_SSL listener (SASL/PLAIN)."), NULL },
 	{ "sasl.password.*", KIND_SECRET, 0, 0, NULL, NULL, default_sasl_password,
-	  N_("SASL password"), N_("The user's SASL/PLAIN password.") },
+	  N_("SASL password"), N_("The user's SASL/PLAIN password."), N_("Password") },
 	{ "sasl.consumer_user", KIND_USER, 0, 0, NULL, "consumer", NULL, N_("Consumer user"),
-	  N_("The SASL user consumer.config logs in as.") },
+	  N_("The SASL user consumer.config logs in as."), NULL },
 	{ "sasl.producer_user", KIND_USER, 0, 0, NULL, "producer", NULL, N_("Producer user"),
-	  N_("The SASL user producer.config logs in as.") },
+	  N_("The SASL user producer.config logs in as."), NULL },
 	{ "kafka.sha512", KIND_SHA512_OPT, 0, 0, NULL, "", NULL, N_("Kafka SHA-512"),
 	  N_("The expected SHA-512 of the Kafka archive. Empty: taken from the official "
-	     ".sha512 file.") },
+	     ".sha512 file."), NULL },
 	{ "zookeeper.sha512", KIND_SHA512_OPT, 0, 0, NULL, "", NULL, N_("ZooKeeper SHA-512"),
 	  N_("The expected SHA-512 of the ZooKeeper archive. Empty: taken from the official "
-	     ".sha512 file.") },
+	     ".sha512 file."), NULL },
 };
 
 const size_t answer_key_count = ARRAY_SIZE(answer_keys);

@@ -57,6 +57,7 @@ struct answer_key {
 	void (*default_fn)(const struct plan *p, const char *star, char *buf);
 	const char *label;      /* N_(): the field's name on screen */
 	const char *help;       /* N_(): why the field exists and what it means */
+	const char *column;     /* N_(): short title as a table column, for per-name keys */
 };
 
 #define ZK_VALUE_MAX 4096

@@ -323,7 +323,8 @@ build_descs(struct tui *t)
 
 				snprintf(key, sizeof key, "%.*s%s%s", (int)(star - s->keys[j]),
 					 s->keys[j], names.items[n], star + 1);
-				d = add_desc(t, key, pk ? _(pk->label) : s->keys[j],
+				d = add_desc(t, key,
+					     pk ? _(pk->column ? pk->column : pk->label) : s->keys[j],
 					     pk && pk->kind == KIND_SECRET, false);
 				d->row = row;
 				d->column = (int)(j - i);
@@ -446,8 +447,8 @@ table_geometry(const struct tui *t, size_t header, int width, int *name_w, int x
 							? &t->descs[header + 1 + (size_t)c] : NULL;
 
 		if (cell != NULL && cell->column == c && narrow_kind(cell->kind)) {
-			ws[c] = 7;
-			narrow_total += 7;
+			ws[c] = 9;
+			narrow_total += 9;
 		} else {
 			ws[c] = 0;
 			wide_columns++;
@@ -1095,7 +1096,7 @@ draw_text_screen(struct tui *t, const struct layout *l)
 				   resume <= step_count ? _(steps[resume - 1]->title)
 							: _("the end: every step is done"));
 		}
-		buf_printf(&text, "\n%s", _("Enter: start   F10: quit"));
+		buf_printf(&text, "\n%s", _("Enter: start   1-7: go to a step   F10: quit"));
 		free(conf);
 		free(abs);
 	} else {
@@ -1734,6 +1735,9 @@ handle_key(struct tui *t, int status, wint_t key)
 	if (!in_form) {
 		if (key == 'q')
 			return !confirm_quit(t);
+		/* Outside text fields a digit jumps to that step: for reviewing one step. */
+		if (key >= '1' && key < '1' + (wint_t)step_count)
+			enter_screen(t, (size_t)(key - '0'));
 		return true;
 	}
 	if (key >= 0x20 && key != 0x7f) {
@@ -1764,7 +1768,8 @@ init_colors(struct tui *t)
 }
 
 int
-tui_run(struct plan *p, const char *dir, const struct run_options *options, unsigned flags)
+tui_run(struct plan *p, const char *dir, const struct run_options *options, unsigned flags,
+	const char *notice)
 {
 	struct tui t;
 	SCREEN *screen;
@@ -1811,6 +1816,14 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 	init_colors(&t);
 	getmaxyx(stdscr, t.rows, t.cols);
 	enter_screen(&t, 0);
+	if (notice != NULL && notice[0] != '\0') {
+		char first[sizeof t.message];
+
+		/* The first problem fits the message line; the fields show the rest. */
+		snprintf(first, sizeof first, "%.*s", (int)strcspn(notice, "\n"), notice);
+		sanitize(first);
+		set_message(&t, true, "%s", first);
+	}
 
 	for (;;) {
 		struct timespec before;

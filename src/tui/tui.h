@@ -5,7 +5,11 @@
 #include "core/plan.h"
 #include "core/steps.h"
 
-/* Runs the wizard; returns the exit status (2: no usable terminal). */
-int tui_run(struct plan *p, const char *dir, const struct run_options *options, unsigned flags);
+/*
+ * Runs the wizard; returns the exit status (2: no usable terminal).  notice
+ * (may be empty) is shown first: problems found while loading the answers.
+ */
+int tui_run(struct plan *p, const char *dir, const struct run_options *options, unsigned flags,
+	    const char *notice);
 
 #endif
