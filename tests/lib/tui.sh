@@ -23,7 +23,18 @@ tui_start() {
   for arg in "$@"; do cmd="$cmd '$arg'"; done
   cmd="$cmd; echo ZKTLS-EXIT=\$?; stty -a | tr ';' '\\n' | grep -w -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo; exec sleep 600"
   tmux -L "$TUI_SOCKET" -f /dev/null new-session -d -x "$width" -y "$height" "$cmd"
-  trap 'tmux -L "$TUI_SOCKET" kill-server 2>/dev/null; sleep 0.3; rm -rf "$ZK_TMP"' EXIT
+  trap 'tui_cleanup' EXIT
+}
+
+# Ends the terminal, then whatever else the test started (release servers).
+tui_cleanup() {
+  tmux -L "$TUI_SOCKET" kill-server 2>/dev/null || true
+  sleep 0.3
+  if command -v zk_release_cleanup >/dev/null 2>&1; then
+    zk_release_cleanup
+  else
+    rm -rf "$ZK_TMP"
+  fi
 }
 
 # The wizard's own process (the pane runs a shell around it).

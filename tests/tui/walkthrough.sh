@@ -5,22 +5,32 @@
 # terminal is restored after quitting.
 . "$top_srcdir/tests/lib/common.sh"
 zk_tmpdir
+. "$top_srcdir/tests/lib/releases.sh"
 . "$top_srcdir/tests/lib/tui.sh"
-zk_need openssl
+zk_need openssl python3
+
+# Releases with the real names and layout, served on 127.0.0.1: the archives
+# from a mirror, their .sha512 from a separate "official" site.
+zk_build_releases
+zk_serve M --root "$ZK_TMP/mirror"
+zk_serve C --root "$ZK_TMP/official"
+sites="--mirror=http://127.0.0.1:$M --checksums=http://127.0.0.1:$C"
 
 # EC keys keep the PKI steps fast; both runs use the same answers.
-"$ZKTLS" --batch --set key.type=ec-p256 --steps ca,certs,zookeeper,brokers,clients "$ZK_TMP/batch" >/dev/null ||
+# shellcheck disable=SC2086 # $sites is two options
+"$ZKTLS" --batch --set key.type=ec-p256 $sites "$ZK_TMP/batch" >/dev/null ||
   zk_fail "the batch run failed"
 
-tui_start 80 24 -- --set key.type=ec-p256 "$ZK_TMP/tui"
+# shellcheck disable=SC2086
+tui_start 80 24 -- --set key.type=ec-p256 $sites "$ZK_TMP/tui"
 tui_wait "Welcome"
 tui_wait "Enter: start"
 tui_keys Enter
 tui_wait "Download (1/7)"
-tui_keys Enter                       # download: not built, skipped
-tui_wait "Swap jars (2/7)"
-tui_keys Enter                       # jars: not built, skipped
-tui_wait "Private CA (3/7)"
+tui_keys Enter
+tui_wait "Swap jars (2/7)" 30
+tui_keys Enter
+tui_wait "Private CA (3/7)" 30
 tui_keys Enter
 tui_wait "Node certificates (4/7)" 30
 tui_keys Enter
@@ -77,12 +87,17 @@ tui_check_sanitizers
 # The files equal batch's: text byte for byte (the absolute directory aside) ...
 for f in java.env zoo.cfg log4j.properties kafka-1.properties kafka-2.properties \
          consumer.config producer.config kafka-1.zk-tls.args kafka-2.zk-tls.args \
-         client.zk-tls.args cluster.sh; do
+         client.zk-tls.args cluster.sh "downloads/$KAFKA_TGZ" "downloads/$ZK_TGZ"; do
   cmp -s "$ZK_TMP/batch/$f" "$ZK_TMP/tui/$f" || { diff -u "$ZK_TMP/batch/$f" "$ZK_TMP/tui/$f" >&2; zk_fail "$f differs from batch"; }
 done
 sed "s|$ZK_TMP/tui|DIR|" "$ZK_TMP/tui/client.zk-tls.env" >"$ZK_TMP/a"
 sed "s|$ZK_TMP/batch|DIR|" "$ZK_TMP/batch/client.zk-tls.env" >"$ZK_TMP/b"
 cmp -s "$ZK_TMP/a" "$ZK_TMP/b" || zk_fail "client.zk-tls.env differs beyond the directory"
+# The jar swap left the same libs/ in both.
+(cd "$ZK_TMP/batch/$KAFKA_TOP/libs" && ls) >"$ZK_TMP/libs.batch"
+(cd "$ZK_TMP/tui/$KAFKA_TOP/libs" && ls) >"$ZK_TMP/libs.tui"
+cmp -s "$ZK_TMP/libs.batch" "$ZK_TMP/libs.tui" || zk_fail "Kafka's libs/ differ after the swap"
+grep -qx 'zookeeper-3.5.5.jar' "$ZK_TMP/libs.tui" || zk_fail "the TUI's swap did not put zookeeper-3.5.5.jar in libs/"
 # ... and certificates equal in content (subject, SANs, extensions), each verifying.
 for node in zookeeper kafka-1 kafka-2 client; do
   for d in batch tui; do
