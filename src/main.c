@@ -27,6 +27,7 @@ enum {
 	OPT_CA_FILE,
 	OPT_FORCE,
 	OPT_RENEW,
+	OPT_EXIT_AFTER_FIRST_DRAW,
 };
 
 static const struct option long_options[] = {
@@ -40,6 +41,8 @@ static const struct option long_options[] = {
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "renew", no_argument, NULL, OPT_RENEW },
+	/* Hidden, for bench/: start-up time to the first full screen. */
+	{ "exit-after-first-draw", no_argument, NULL, OPT_EXIT_AFTER_FIRST_DRAW },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -173,6 +176,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_RENEW:
 			flags |= RUN_RENEW;
+			break;
+		case OPT_EXIT_AFTER_FIRST_DRAW:
+			flags |= TUI_EXIT_AFTER_FIRST_DRAW;
 			break;
 		case 'h':
 			print_help();

@@ -1774,7 +1774,7 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 	struct tui t;
 	SCREEN *screen;
 	const char *trace_path = getenv("ZKTLS_TRACE");
-	bool exit_after_draw = getenv("ZKTLS_EXIT_AFTER_FIRST_DRAW") != NULL;
+	bool exit_after_draw = (flags & TUI_EXIT_AFTER_FIRST_DRAW) != 0;
 	unsigned error_burst = 0;
 
 	if (!termprobe_usable(reset_sequence, sizeof reset_sequence, &reset_len)) {
@@ -1785,7 +1785,7 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 	t.plan = p;
 	t.dir = dir;
 	t.options = options;
-	t.flags = flags;
+	t.flags = flags & ~TUI_EXIT_AFTER_FIRST_DRAW;
 	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	if (trace_path != NULL && trace_path[0] != '\0')
 		t.trace = fopen(trace_path, "a");
