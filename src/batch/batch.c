@@ -112,10 +112,6 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 		return 1;
 	}
 	free(conf);
-	if (inputs_load(&inputs, p, dir, &err) != 0) {
-		fprintf(stderr, "zktls-wizard: %s\n", err.text);
-		return 1;
-	}
 	for (size_t i = 0; i < step_count && status == 0; i++) {
 		struct report_line report;
 		struct step_run run = {
@@ -127,6 +123,15 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 
 		if (!selected[i])
 			continue;
+		/*
+		 * Facts from disk are read when a step starts: an earlier step may
+		 * have just unpacked ZooKeeper's own log4j.properties.
+		 */
+		if (inputs_load(&inputs, p, dir, &err) != 0) {
+			fprintf(stderr, "zktls-wizard: %s\n", err.text);
+			status = 1;
+			break;
+		}
 		buf_init(&report.text);
 		msg_clear(&err);
 		result = step_apply(steps[i], &run);
@@ -141,7 +146,7 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 		}
 		fflush(stdout);
 		buf_free(&report.text);
+		inputs_free(&inputs);
 	}
-	inputs_free(&inputs);
 	return status;
 }
