@@ -911,24 +911,44 @@ draw_wrapped(WINDOW *w, int top, int height, int width, const char *text, int sk
 		size_t done = 0;
 
 		do {
-			/* Columns, not bytes: count characters of the line's chunk. */
+			/* Columns, not bytes: what the terminal will take for the chunk. */
 			int cols = 0;
 			size_t bytes = 0;
 			bool continued;
 
-			while (done + bytes < len && cols < width - 1) {
-				unsigned char c = (unsigned char)line[done + bytes];
-				size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : 4;
+			while (done + bytes < len) {
+				mbstate_t state;
+				wchar_t wc;
+				size_t n;
+				int w_cols;
 
+				memset(&state, 0, sizeof state);
+				n = mbrtowc(&wc, line + done + bytes, len - done - bytes, &state);
+				if (n == 0 || n == (size_t)-1 || n == (size_t)-2) {
+					/* Not a character here: one byte, shown as '?'. */
+					n = 1;
+					w_cols = 1;
+				} else {
+					w_cols = wcwidth(wc);
+					if (w_cols < 0)
+						w_cols = 1;
+				}
+				/* Wide characters count two columns; never split one. */
+				if (cols + w_cols > width - 1)
+					break;
 				bytes += n;
-				cols++;
+				cols += w_cols;
 			}
+			if (bytes == 0 && done < len)
+				bytes = 1;
 			continued = done + bytes < len;
 			if (row >= skip && row - skip < height) {
 				char *chunk = xstrndup(line + done, bytes);
 
+				/* Outside a UTF-8 locale, bytes above ASCII cannot be shown as they are. */
 				for (char *p = chunk; *p != '\0'; p++)
-					if ((unsigned char)*p < 0x20 || *p == 0x7f)
+					if ((unsigned char)*p < 0x20 || *p == 0x7f ||
+					    (!utf8 && (unsigned char)*p >= 0x80))
 						*p = '?';
 				mvwaddstr(w, top + row - skip, 0, chunk);
 				if (continued)
@@ -1407,6 +1427,40 @@ run_current_step(struct tui *t)
 	t->job = job_start(s, t->plan, t->dir, &t->inputs, t->options, t->flags);
 }
 
+/* A failed step: the whole message, and what to do next, until a key is pressed. */
+static void
+show_failure(struct tui *t, const struct step *s, const char *text)
+{
+	int height = t->rows - 8 < 14 ? t->rows - 8 : 14, width = t->cols - 8;
+	WINDOW *w = newwin(height, width, (t->rows - height) / 2, 4);
+	WINDOW *body = derwin(w, height - 3, width - 4, 1, 2);
+	char title[160];
+	struct buf all;
+
+	buf_init(&all);
+	buf_printf(&all, "%s\n\n%s", text,
+		   _("Fix the answer or the cause named above, then press Enter on this step "
+		     "to run it again. Files written before the failure are complete; nothing "
+		     "is half-written."));
+	werase(w);
+	box(w, 0, 0);
+	snprintf(title, sizeof title, _(" %s failed "), _(s->title));
+	wattrset(w, attr_for(t, PAIR_ERROR) | A_BOLD);
+	mvwaddnstr(w, 0, 2, title, width - 4);
+	wattrset(w, A_NORMAL);
+	mvwaddnstr(w, height - 1, 2, _(" Any key: close "), width - 4);
+	draw_wrapped(body, 0, height - 3, width - 4, all.data, 0, t->utf8);
+	wnoutrefresh(w);
+	wnoutrefresh(body);
+	doupdate();
+	while (wgetch(w) == ERR)
+		;
+	buf_free(&all);
+	delwin(body);
+	delwin(w);
+	touchwin(stdscr);
+}
+
 /* The worker is done: take its result and move on, or stay and say why. */
 static void
 finish_job(struct tui *t)
@@ -1422,6 +1476,8 @@ finish_job(struct tui *t)
 	}
 	if (result != STEP_OK) {
 		t->events[t->screen - 1] = EVENT_FAILED;
+		sanitize_lines(err.text);
+		show_failure(t, s, err.text);
 		sanitize(err.text);
 		set_message(t, true, "%s: %s", _(s->title), err.text);
 		return;
