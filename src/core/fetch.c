@@ -334,9 +334,13 @@ run_transfer(const struct fetch *f, const char *url, struct sink *s, struct msg 
 		if (s->fd >= 0)
 			s->offset += s->written;
 		fruitless = s->written > 0 ? 1 : fruitless + 1;
-		if (rc == CURLE_HTTP_RETURNED_ERROR && http_code == 416 && s->fd >= 0 &&
-		    s->offset > 0) {
-			/* The partial file is longer than the archive: it is not ours. */
+		if (((rc == CURLE_HTTP_RETURNED_ERROR && http_code == 416) ||
+		     rc == CURLE_RANGE_ERROR) && s->fd >= 0 && s->offset > 0) {
+			/*
+			 * 416: the partial file is longer than the archive, so it is
+			 * not ours; a range error: the server cannot resume.  Either
+			 * way the download starts over.
+			 */
 			if (ftruncate(s->fd, 0) != 0 || lseek(s->fd, 0, SEEK_SET) != 0)
 				return msg_set(err, _("%s: cannot start over: %s"), url,
 					       strerror(errno)), FETCH_FAILED;

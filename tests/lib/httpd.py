@@ -13,7 +13,9 @@ told to misbehave per path:
   --tls CERT KEY                     speak HTTPS with that certificate
   --log FILE                         one line per request: path, Range, status
 
-PATH is the URL path, e.g. /kafka/2.3.0/kafka_2.12-2.3.0.tgz.
+PATH is the URL path, e.g. /kafka/2.3.0/kafka_2.12-2.3.0.tgz.  Several faults
+for one path apply in turn: drop:300000:1 then drop:0:100 drops once after
+300 kB, then at once for the next 100 requests.
 """
 import argparse
 import http.server
@@ -43,14 +45,15 @@ def parse_fault(text):
 
 
 def take_fault(path):
-    """The fault for this request, counting down its TIMES."""
+    """The fault for this request: the first of the path's faults with TIMES left."""
     with LOCK:
-        fault = FAULTS.get(path)
-        if fault is None or fault["times"] == 0:
-            return None
-        if fault["times"] > 0:
-            fault["times"] -= 1
-        return dict(fault)
+        for fault in FAULTS.get(path, []):
+            if fault["times"] == 0:
+                continue
+            if fault["times"] > 0:
+                fault["times"] -= 1
+            return dict(fault)
+        return None
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -159,7 +162,7 @@ def main():
     ARGS = parser.parse_args()
     for text in ARGS.fault:
         path, fault = parse_fault(text)
-        FAULTS[path] = fault
+        FAULTS.setdefault(path, []).append(fault)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     if ARGS.tls:

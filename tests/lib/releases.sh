@@ -90,7 +90,8 @@ PY
 zk_serve() {
   var=$1
   shift
-  n=$(echo "$ZK_SERVER_PIDS" | wc -w)
+  ZK_SERVER_N=$((${ZK_SERVER_N:-0} + 1))
+  n=$ZK_SERVER_N
   portfile=$ZK_TMP/port.$n
   python3 "$top_srcdir/tests/lib/httpd.py" "$@" > "$portfile" 2> "$ZK_TMP/httpd.$n.err" &
   ZK_SERVER_PIDS="$ZK_SERVER_PIDS $!"
@@ -114,7 +115,7 @@ zk_stop_servers() {
 
 # zk_assert_nothing_outside: nothing but DIR (and our own fixtures) in $ZK_TMP.
 zk_assert_nothing_outside() {
-  extra=$(ls -A "$ZK_TMP" | grep -v -x -e work -e src -e mirror -e official -e archives \
+  extra=$(ls -A "$ZK_TMP" | grep -v -x -e 'work.*' -e src -e mirror -e official -e archives \
     -e 'port\..*' -e 'httpd\..*' -e 'log.*' -e 'out.*' -e 'err.*' -e 'ca.*' -e 'server.*' \
     -e 'evil.*' || true)
   [ -z "$extra" ] || zk_fail "something was written outside DIR: $extra"
