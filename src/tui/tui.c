@@ -82,6 +82,10 @@ struct tui {
 	struct manifest manifest;   /* read when a screen is entered */
 	struct disk_cache *disk;    /* the files on disk, read once per screen */
 	bool show_diff;             /* F7: the preview shows what changes on disk */
+	/* F9: every file of every step, as it would be written, with what changes. */
+	bool reviewing;
+	struct render_result review[16];
+	size_t review_selected;
 
 	struct field_desc *descs;
 	size_t desc_count;
@@ -967,61 +971,67 @@ draw_wrapped(WINDOW *w, int top, int height, int width, const char *text, int sk
 	return row;
 }
 
+/* One output in the preview pane: its bytes (masked), its diff, or its description. */
 static void
-draw_preview(struct tui *t, const struct layout *l)
+draw_output(struct tui *t, const struct layout *l, const struct output *o, size_t number,
+	    size_t count, const char *keys)
 {
 	WINDOW *w = newwin(l->preview_h, l->preview_w, l->preview_y, l->preview_x);
-	WINDOW *body;
+	WINDOW *body = derwin(w, l->preview_h - 2, l->preview_w - 2, 1, 1);
+	enum disk_change change = review_change(t->disk, o);
+	bool diff = t->show_diff && o->kind == OUTPUT_TEXT;
+	char *path = xstrdup(o->path);
 	char header[512];
 
 	werase(w);
 	box(w, 0, 0);
-	if (t->render.count == 0) {
-		const struct step *s = current_step(t);
+	sanitize(path);
+	snprintf(header, sizeof header, " %s (%04o, %s%s) [%zu/%zu %s] ", path, o->mode,
+		 review_change_name(change), diff ? _(", diff") : "", number, count, keys);
+	free(path);
+	mvwaddnstr(w, 0, 2, header, l->preview_w - 4);
+	if (o->kind == OUTPUT_TEXT) {
+		char *masked = diff ? review_diff(t->disk, o) : output_masked(o);
+		int total = draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2, masked, 0,
+					 t->utf8);
 
-		mvwaddnstr(w, 0, 2, _(" Preview "), l->preview_w - 4);
-		if (s != NULL && !s->built)
-			mvwaddnstr(w, 2, 2, _("This step is not built yet in this version."),
-				   l->preview_w - 4);
-		wnoutrefresh(w);
-		delwin(w);
+		/* Clamp the scroll now that the wrapped height is known. */
+		if (t->preview_scroll > total - (l->preview_h - 2))
+			t->preview_scroll = total - (l->preview_h - 2);
+		if (t->preview_scroll < 0)
+			t->preview_scroll = 0;
+		werase(body);
+		draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2, masked, t->preview_scroll,
+			     t->utf8);
+		secure_free_str(masked);
+	} else {
+		draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2,
+			     o->description ? o->description : "", 0, t->utf8);
+	}
+	wnoutrefresh(w);
+	wnoutrefresh(body);
+	delwin(body);
+	delwin(w);
+}
+
+static void
+draw_preview(struct tui *t, const struct layout *l)
+{
+	const struct step *s = current_step(t);
+	WINDOW *w;
+
+	if (t->render.count > 0) {
+		draw_output(t, l, &t->render.outputs[t->preview_file], t->preview_file + 1,
+			    t->render.count, "F3/F4");
 		return;
 	}
-	{
-		const struct output *o = &t->render.outputs[t->preview_file];
-		char *path = xstrdup(o->path);
-
-		enum disk_change change = review_change(t->disk, o);
-		bool diff = t->show_diff && o->kind == OUTPUT_TEXT;
-
-		sanitize(path);
-		snprintf(header, sizeof header, " %s (%04o, %s%s) [%zu/%zu F3/F4] ", path, o->mode,
-			 review_change_name(change), diff ? _(", diff") : "", t->preview_file + 1,
-			 t->render.count);
-		free(path);
-		mvwaddnstr(w, 0, 2, header, l->preview_w - 4);
-		body = derwin(w, l->preview_h - 2, l->preview_w - 2, 1, 1);
-		if (o->kind == OUTPUT_TEXT) {
-			char *masked = diff ? review_diff(t->disk, o) : output_masked(o);
-			int total = draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2, masked,
-						 0, t->utf8);
-
-			/* Clamp the scroll now that the wrapped height is known. */
-			if (t->preview_scroll > total - (l->preview_h - 2))
-				t->preview_scroll = total - (l->preview_h - 2);
-			if (t->preview_scroll < 0)
-				t->preview_scroll = 0;
-			werase(body);
-			draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2, masked,
-				     t->preview_scroll, t->utf8);
-			secure_free_str(masked);
-		} else {
-			draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2,
-				     o->description ? o->description : "", 0, t->utf8);
-		}
-		wnoutrefresh(body);
-		delwin(body);
-	}
+	w = newwin(l->preview_h, l->preview_w, l->preview_y, l->preview_x);
+	werase(w);
+	box(w, 0, 0);
+	mvwaddnstr(w, 0, 2, _(" Preview "), l->preview_w - 4);
+	if (s != NULL && !s->built)
+		mvwaddnstr(w, 2, 2, _("This step is not built yet in this version."),
+			   l->preview_w - 4);
 	wnoutrefresh(w);
 	delwin(w);
 }
@@ -1191,7 +1201,8 @@ draw_bottom(struct tui *t, const struct layout *l)
 	clrtoeol();
 	attrset(attr_for(t, PAIR_DIM));
 	mvaddnstr(l->status_y, 0,
-		  _("Tab field  Enter next  Esc back  F1 help  F3/F4 file  F7 diff  F10 quit"),
+		  t->reviewing ? _("Up/Down file  F7 diff  PgUp/PgDn scroll  Esc back  F10 quit")
+			       : _("Tab field  Enter next  Esc back  F1 help  F3/F4 file  F9 review  F10 quit"),
 		  t->cols);
 	attrset(A_NORMAL);
 }
@@ -1260,6 +1271,99 @@ draw_progress(struct tui *t)
 	delwin(w);
 }
 
+/* The n-th file of the review, across the steps in table order. */
+static const struct output *
+review_output(const struct tui *t, size_t n, size_t *step_index)
+{
+	for (size_t i = 0; i < step_count; i++) {
+		if (n < t->review[i].count) {
+			if (step_index != NULL)
+				*step_index = i;
+			return &t->review[i].outputs[n];
+		}
+		n -= t->review[i].count;
+	}
+	return NULL;
+}
+
+static size_t
+review_count(const struct tui *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < step_count; i++)
+		n += t->review[i].count;
+	return n;
+}
+
+static void
+leave_review(struct tui *t)
+{
+	for (size_t i = 0; i < step_count; i++)
+		render_result_free(&t->review[i]);
+	t->reviewing = false;
+	t->preview_scroll = 0;
+}
+
+static void
+enter_review(struct tui *t)
+{
+	struct msg err = { "" };
+
+	for (size_t i = 0; i < step_count; i++)
+		if (steps[i]->built &&
+		    step_render(steps[i], t->plan, &t->inputs, &t->review[i], &err) != 0)
+			set_message(t, true, "%s: %s", steps[i]->id, err.text);
+	t->reviewing = true;
+	t->review_selected = 0;
+	t->preview_scroll = 0;
+}
+
+static void
+draw_review(struct tui *t, const struct layout *l)
+{
+	size_t count = review_count(t), step_index = 0;
+	int height = l->form_h - 2;
+	size_t first = t->review_selected >= (size_t)height ? t->review_selected - (size_t)height + 1
+							      : 0;
+	WINDOW *w = newwin(l->form_h, l->form_w, l->form_y, l->form_x);
+	const struct output *selected;
+
+	size_t by_change[CHANGE_FOREIGN + 1] = { 0 };
+	char summary[256];
+
+	for (size_t n = 0; n < count; n++)
+		by_change[review_change(t->disk, review_output(t, n, NULL))]++;
+	werase(w);
+	box(w, 0, 0);
+	/* TRANSLATORS: counts of files: new, unchanged, to be replaced, kept as they are. */
+	snprintf(summary, sizeof summary, _(" Review: %zu files: %zu new, %zu unchanged, %zu to "
+					    "change, %zu kept "),
+		 count, by_change[CHANGE_NEW], by_change[CHANGE_SAME], by_change[CHANGE_UPDATE],
+		 by_change[CHANGE_EDITED] + by_change[CHANGE_FOREIGN]);
+	mvwaddnstr(w, 0, 2, summary, l->form_w - 4);
+	for (size_t n = first; n < count && (int)(n - first) < height; n++) {
+		const struct output *o = review_output(t, n, &step_index);
+		char line[512], *path;
+
+		if (o == NULL)
+			break;
+		path = xstrdup(o->path);
+		sanitize(path);
+		snprintf(line, sizeof line, "%-10s %-28s %s", steps[step_index]->id, path,
+			 review_change_name(review_change(t->disk, o)));
+		free(path);
+		wattrset(w, n == t->review_selected ? attr_for(t, PAIR_CURRENT) : A_NORMAL);
+		mvwaddnstr(w, 1 + (int)(n - first), 1, line, l->form_w - 2);
+		wattrset(w, A_NORMAL);
+	}
+	wnoutrefresh(w);
+	delwin(w);
+	selected = review_output(t, t->review_selected, NULL);
+	if (selected != NULL)
+		draw_output(t, l, selected, t->review_selected + 1, count, "Up/Down");
+}
+
 static void
 draw(struct tui *t)
 {
@@ -1285,7 +1389,10 @@ draw(struct tui *t)
 	draw_steps(t, &l);
 	draw_bottom(t, &l);
 	wnoutrefresh(stdscr);
-	if (t->screen == 0 || t->screen > step_count) {
+	if (t->reviewing) {
+		curs_set(0);
+		draw_review(t, &l);
+	} else if (t->screen == 0 || t->screen > step_count) {
 		curs_set(0);
 		draw_text_screen(t, &l);
 	} else {
@@ -1303,7 +1410,7 @@ draw(struct tui *t)
 	if (t->job != NULL) {
 		curs_set(0);
 		draw_progress(t);
-	} else if (t->form != NULL && t->screen >= 1 && t->screen <= step_count) {
+	} else if (!t->reviewing && t->form != NULL && t->screen >= 1 && t->screen <= step_count) {
 		curs_set(1);
 		pos_form_cursor(t->form);
 		wnoutrefresh(t->form_win);
@@ -1354,7 +1461,8 @@ show_help(struct tui *t)
 	buf_adds(&text, _("Keys: Tab, Shift-Tab, Up and Down move between fields; Enter runs "
 			  "this step and goes to the next; Esc goes back; F3 and F4 switch the "
 			  "file shown; PgUp and PgDn scroll it; F7 shows what changes against the "
-			  "file on disk; F10 quits.\n\nAny key closes "
+			  "file on disk; F9 reviews every file of every step; F5, F6 and F8 add, "
+			  "rename and remove brokers and SASL users; F10 quits.\n\nAny key closes "
 			  "this help."));
 	werase(w);
 	box(w, 0, 0);
@@ -1676,6 +1784,50 @@ handle_key(struct tui *t, int status, wint_t key)
 			getmaxyx(stdscr, t->rows, t->cols);
 		return true;
 	}
+	if (t->reviewing) {
+		size_t count = review_count(t);
+
+		if (status == KEY_CODE_YES) {
+			switch (key) {
+			case KEY_UP:
+				if (t->review_selected > 0)
+					t->review_selected--, t->preview_scroll = 0;
+				break;
+			case KEY_DOWN:
+				if (t->review_selected + 1 < count)
+					t->review_selected++, t->preview_scroll = 0;
+				break;
+			case KEY_PPAGE:
+				t->preview_scroll -= 10;
+				break;
+			case KEY_NPAGE:
+				t->preview_scroll += 10;
+				break;
+			case KEY_F(7):
+				t->show_diff = !t->show_diff;
+				t->preview_scroll = 0;
+				break;
+			case KEY_F(9):
+				leave_review(t);
+				break;
+			case KEY_F(10):
+				return !confirm_quit(t);
+			case KEY_RESIZE:
+				getmaxyx(stdscr, t->rows, t->cols);
+				break;
+			default:
+				break;
+			}
+		} else if (key == 27 || key == 'q') {
+			leave_review(t);
+		}
+		return true;
+	}
+	if (status == KEY_CODE_YES && key == KEY_F(9)) {
+		sync_field(t);
+		enter_review(t);
+		return true;
+	}
 
 	if (status == KEY_CODE_YES) {
 		switch (key) {
@@ -1938,6 +2090,8 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 		job_finish(t.job, &ignored, &err);
 		strlist_free(&ignored);
 	}
+	if (t.reviewing)
+		leave_review(&t);
 	form_teardown(&t);
 	curs_set(1);
 	endwin();

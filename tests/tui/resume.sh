@@ -57,6 +57,13 @@ tui_keys F7
 tui_wait "- # my note"
 tui_screen | grep -q "ssl.keyStore.password=\*\*\*\*" || zk_fail "the diff does not show the masked password line"
 if tui_screen | grep -q "confidential"; then zk_fail "a password is on screen in the diff"; fi
+# F9 reviews every file of every step; the hand-edited zoo.cfg says it is kept.
+tui_keys F9
+tui_wait "Review: "
+tui_screen | grep -q "Review: [0-9]* files: .* 1 kept" || zk_fail "the review does not count the edited zoo.cfg as kept"
+tui_screen | grep -q "ca  *ca-cert  *unchanged" || zk_fail "the review does not show ca-cert unchanged"
+tui_keys Escape
+tui_wait "ZooKeeper (5/7)"
 tui_keys F10
 [ "$(tui_exit_status)" = 0 ] || zk_fail "F10 did not exit cleanly (diff)"
 
