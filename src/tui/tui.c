@@ -366,6 +366,43 @@ form_teardown(struct tui *t)
 	}
 }
 
+static bool
+is_ascii(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s >= 0x80)
+			return false;
+	return true;
+}
+
+/* \u00e4 for each non-ASCII character (UTF-8 decoded by hand: the locale is not UTF-8). */
+static char *
+escape_non_ascii(const char *s)
+{
+	struct buf out;
+
+	buf_init(&out);
+	while (*s != '\0') {
+		unsigned char c = (unsigned char)*s;
+		unsigned long cp = c;
+		size_t n = 1;
+
+		if (c >= 0xf0 && s[1] && s[2] && s[3])
+			cp = ((c & 0x07UL) << 18) | ((s[1] & 0x3fUL) << 12) | ((s[2] & 0x3fUL) << 6) |
+			     (s[3] & 0x3fUL), n = 4;
+		else if (c >= 0xe0 && s[1] && s[2])
+			cp = ((c & 0x0fUL) << 12) | ((s[1] & 0x3fUL) << 6) | (s[2] & 0x3fUL), n = 3;
+		else if (c >= 0xc0 && s[1])
+			cp = ((c & 0x1fUL) << 6) | (s[1] & 0x3fUL), n = 2;
+		if (cp < 0x80)
+			buf_addc(&out, (char)cp);
+		else
+			buf_printf(&out, "\\u%04lx", cp);
+		s += n;
+	}
+	return out.data ? buf_steal(&out, NULL) : xstrdup("");
+}
+
 /* What the field shows: the answer, or for a secret the answer too (masked by O_PUBLIC). */
 static const char *
 initial_value(const struct tui *t, const struct field_desc *d)
@@ -558,8 +595,25 @@ build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 			field_opts_off(input, O_PUBLIC);
 		if (d->readonly)
 			field_opts_off(input, O_EDIT);
-		set_field_back(input, d->readonly ? A_NORMAL : A_UNDERLINE);
-		set_field_buffer(input, 0, initial_value(t, d));
+		{
+			const char *value = initial_value(t, d);
+			bool foreign = !t->utf8 && !is_ascii(value);
+
+			/*
+			 * Outside UTF-8 a non-ASCII answer cannot be edited faithfully:
+			 * show it escaped (a secret stays hidden), and leave it as it is.
+			 */
+			if (foreign) {
+				char *escaped = escape_non_ascii(value);
+
+				field_opts_off(input, O_EDIT);
+				set_field_buffer(input, 0, escaped);
+				free(escaped);
+			} else {
+				set_field_buffer(input, 0, value);
+			}
+			set_field_back(input, d->readonly || foreign ? A_NORMAL : A_UNDERLINE);
+		}
 		set_field_status(input, FALSE);
 		t->inputs_of[i] = input;
 		if (!have_focus && focus_key != NULL && strcmp(d->key, focus_key) == 0 &&
@@ -754,6 +808,7 @@ static void
 draw_title(struct tui *t)
 {
 	const struct step *s = current_step(t);
+	const char *dash = t->utf8 ? "—" : "-";
 	char title[256];
 
 	move(0, 0);
@@ -761,10 +816,10 @@ draw_title(struct tui *t)
 	for (int x = 0; x < t->cols; x++)
 		addch(' ');
 	if (s != NULL)
-		snprintf(title, sizeof title, " zktls-wizard — %s (%zu/%zu)", _(s->title),
+		snprintf(title, sizeof title, " zktls-wizard %s %s (%zu/%zu)", dash, _(s->title),
 			 t->screen, step_count);
 	else
-		snprintf(title, sizeof title, " zktls-wizard — %s",
+		snprintf(title, sizeof title, " zktls-wizard %s %s", dash,
 			 t->screen == 0 ? _("Welcome") : _("Finished"));
 	mvaddnstr(0, 0, title, t->cols);
 	attrset(A_NORMAL);
