@@ -1,5 +1,7 @@
 #include <config.h>
 
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,16 @@
 /* Room for both archives unpacked, with margin. */
 #define DOWNLOAD_SPACE (400ULL << 20)
 #define CONFIG_SPACE (4ULL << 20)
+
+/* Ctrl-C, SIGTERM and SIGHUP ask the running step to stop where it can resume. */
+static atomic_bool cancel_requested;
+
+static void
+on_cancel_signal(int sig)
+{
+	(void)sig;
+	atomic_store(&cancel_requested, true);
+}
 
 struct report_line {
 	struct buf text;
@@ -104,6 +116,16 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 		fprintf(stderr, "zktls-wizard: %s\n", err.text);
 		return 1;
 	}
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof sa);
+		sigemptyset(&sa.sa_mask);
+		sa.sa_handler = on_cancel_signal;
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
+	}
 	plan_pin_positional(p);
 	conf = fs_join(dir, CONF_NAME);
 	if (answers_save(p, conf, &err) != 0) {
@@ -117,7 +139,7 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 		struct step_run run = {
 			.plan = p, .dir = dir, .inputs = &inputs, .options = options,
 			.flags = flags, .report = collect_report, .report_user = &report,
-			.msg = &err,
+			.cancel = &cancel_requested, .msg = &err,
 		};
 		enum step_result result;
 
@@ -139,9 +161,14 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 			printf("%s: %s%s%s\n", steps[i]->id, _("done"),
 			       report.text.len ? ": " : "", report.text.len ? report.text.data : "");
 		} else {
-			printf("%s: %s\n", steps[i]->id,
-			       result == STEP_CANCELLED ? _("cancelled") : _("failed"));
-			fprintf(stderr, "zktls-wizard: %s: %s\n", steps[i]->id, err.text);
+			/* What the step said before it stopped (warnings, retries) matters most now. */
+			printf("%s: %s%s%s\n", steps[i]->id,
+			       result == STEP_CANCELLED ? _("cancelled") : _("failed"),
+			       report.text.len ? ": " : "", report.text.len ? report.text.data : "");
+			fprintf(stderr, "zktls-wizard: %s: %s\n", steps[i]->id,
+				result == STEP_CANCELLED && err.text[0] == '\0'
+					? _("cancelled; run it again to resume")
+					: err.text);
 			status = 1;
 		}
 		fflush(stdout);
