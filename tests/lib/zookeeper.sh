@@ -34,12 +34,20 @@ zk_remember() {
 	printf '%s\n' "$1" >>"$ZK_TMP/.zk-pids"
 }
 
+# zk_alive PID: runs.  A zombie does not: where init does not reap (some
+# containers), a stopped process stays one, and kill -0 still succeeds.
+zk_alive() {
+	local state
+	state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null) || return 1
+	[ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
 # zk_stop PID: TERM, then KILL after a bounded wait; only that PID.
 zk_stop() {
 	local pid=$1 i=0
-	kill -0 "$pid" 2>/dev/null || return 0
+	zk_alive "$pid" || { wait "$pid" 2>/dev/null || true; return 0; }
 	kill -TERM "$pid" 2>/dev/null || return 0
-	while kill -0 "$pid" 2>/dev/null; do
+	while zk_alive "$pid"; do
 		i=$((i + 1))
 		if [ "$i" -ge 100 ]; then
 			kill -KILL "$pid" 2>/dev/null || true
@@ -50,12 +58,13 @@ zk_stop() {
 	wait "$pid" 2>/dev/null || true
 }
 
-# Only PIDs that are still our children or whose command line is one of
+# Only PIDs that are this shell's children or whose command line is one of
 # ours (java with the ZooKeeper classpath) are signalled.
 zk_stop_all() {
 	local pid
 	for pid in $ZK_PIDS $(cat "$ZK_TMP/.zk-pids" 2>/dev/null); do
-		if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$ZK_CP"; then
+		if tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$ZK_CP" ||
+			[ "$(ps -o ppid= -p "$pid" 2>/dev/null | tr -d ' ')" = "$$" ]; then
 			zk_stop "$pid"
 		fi
 	done
