@@ -168,7 +168,6 @@ const struct step step_zookeeper = {
 		      "connection factory, client certificates as identities, and its "
 		      "keystore and truststore."),
 	.keys = zookeeper_keys,
-	.built = true,
 	.render = render_zookeeper,
 };
 
@@ -178,7 +177,6 @@ const struct step step_brokers = {
 	.explain = N_("Writes each broker's configuration, and the JVM options that make its "
 		      "ZooKeeper client use TLS with the broker's own certificate."),
 	.keys = brokers_keys,
-	.built = true,
 	.render = render_brokers,
 };
 
@@ -188,6 +186,5 @@ const struct step step_clients = {
 	.explain = N_("Writes the console clients' settings, the ZooKeeper-TLS options for "
 		      "command-line tools, and cluster.sh to start and stop everything."),
 	.keys = clients_keys,
-	.built = true,
 	.render = render_clients,
 };

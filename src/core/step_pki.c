@@ -972,7 +972,6 @@ const struct step step_ca = {
 		      "uses to trust it. With ca.mode=import, an existing ca-cert and ca-key in "
 		      "the working directory are used instead."),
 	.keys = ca_keys,
-	.built = true,
 	.render = render_ca,
 	.apply = apply_ca,
 };
@@ -984,7 +983,6 @@ const struct step step_certs = {
 		      "every client, and puts each into its own keystore with the CA as trusted "
 		      "entry. Keys are made on every core at once."),
 	.keys = certs_keys,
-	.built = true,
 	.render = render_certs,
 	.apply = apply_certs,
 };

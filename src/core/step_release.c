@@ -1004,7 +1004,6 @@ const struct step step_download = {
 	.explain = N_("Fetches the Kafka and ZooKeeper release archives and checks their "
 		      "SHA-512 against the official checksum files."),
 	.keys = download_keys,
-	.built = true,
 	.render = render_download,
 	.apply = apply_download,
 };
@@ -1015,7 +1014,6 @@ const struct step step_jars = {
 	.explain = N_("Unpacks both releases and replaces Kafka's ZooKeeper 3.4 client jar by "
 		      "ZooKeeper 3.5's jars, which can speak TLS."),
 	.keys = jars_keys,
-	.built = true,
 	.render = render_jars,
 	.apply = apply_jars,
 };

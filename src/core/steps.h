@@ -68,7 +68,6 @@ struct step {
 	const char *title;      /* N_() */
 	const char *explain;    /* N_(): why the step exists, in a few sentences */
 	const char *const *keys;/* answer key patterns its screen edits, NULL-terminated */
-	bool built;
 	int (*render)(const struct plan *p, const struct inputs *in, struct render_result *out,
 		      struct msg *err);
 	enum step_result (*apply)(const struct step_run *run);

@@ -77,7 +77,6 @@ struct tui {
 	enum screen_event {
 		EVENT_NONE,
 		EVENT_FAILED,
-		EVENT_SKIPPED,
 	} events[16];
 	struct manifest manifest;   /* read when a screen is entered */
 	struct disk_cache *disk;    /* the files on disk, read once per screen */
@@ -830,7 +829,6 @@ enum shown_state {
 	SHOWN_DONE,
 	SHOWN_STALE,
 	SHOWN_FAILED,
-	SHOWN_SKIPPED,
 };
 
 static enum shown_state
@@ -838,8 +836,6 @@ shown_state(const struct tui *t, size_t i)
 {
 	if (t->events[i] == EVENT_FAILED)
 		return SHOWN_FAILED;
-	if (!steps[i]->built || t->events[i] == EVENT_SKIPPED)
-		return SHOWN_SKIPPED;
 	switch (step_state(steps[i], t->plan, &t->manifest)) {
 	case STEP_STATE_DONE:
 		return SHOWN_DONE;
@@ -885,7 +881,7 @@ resume_screen(const struct tui *t)
 	if (t->manifest.step_count == 0)
 		return 1;
 	for (size_t i = 0; i < step_count; i++)
-		if (steps[i]->built && shown_state(t, i) != SHOWN_DONE)
+		if (shown_state(t, i) != SHOWN_DONE)
 			return i + 1;
 	return step_count + 1;
 }
@@ -903,8 +899,6 @@ state_glyph(const struct tui *t, size_t i)
 		return t->utf8 ? "↻" : "~";
 	case SHOWN_FAILED:
 		return "!";
-	case SHOWN_SKIPPED:
-		return "-";
 	case SHOWN_TODO:
 		break;
 	}
@@ -922,8 +916,6 @@ state_attr(const struct tui *t, size_t i)
 	case SHOWN_STALE:
 	case SHOWN_FAILED:
 		return attr_for(t, PAIR_ERROR);
-	case SHOWN_SKIPPED:
-		return attr_for(t, PAIR_DIM);
 	case SHOWN_TODO:
 		break;
 	}
@@ -1072,7 +1064,6 @@ draw_output(struct tui *t, const struct layout *l, const struct output *o, size_
 static void
 draw_preview(struct tui *t, const struct layout *l)
 {
-	const struct step *s = current_step(t);
 	WINDOW *w;
 
 	if (t->render.count > 0) {
@@ -1084,9 +1075,6 @@ draw_preview(struct tui *t, const struct layout *l)
 	werase(w);
 	box(w, 0, 0);
 	mvwaddnstr(w, 0, 2, _(" Preview "), l->preview_w - 4);
-	if (s != NULL && !s->built)
-		mvwaddnstr(w, 2, 2, _("This step is not built yet in this version."),
-			   l->preview_w - 4);
 	wnoutrefresh(w);
 	delwin(w);
 }
@@ -1366,8 +1354,7 @@ enter_review(struct tui *t)
 	struct msg err = { "" };
 
 	for (size_t i = 0; i < step_count; i++)
-		if (steps[i]->built &&
-		    step_render(steps[i], t->plan, &t->inputs, &t->review[i], &err) != 0)
+		if (step_render(steps[i], t->plan, &t->inputs, &t->review[i], &err) != 0)
 			set_message(t, true, "%s: %s", steps[i]->id, err.text);
 	t->reviewing = true;
 	t->review_selected = 0;
@@ -1568,13 +1555,6 @@ run_current_step(struct tui *t)
 	if (problem != NULL) {
 		set_message(t, true, _("Not yet: %s"), problem);
 		set_current_field(t->form, t->inputs_of[problem_index]);
-		return;
-	}
-	if (!s->built) {
-		t->events[t->screen - 1] = EVENT_SKIPPED;
-		enter_screen(t, t->screen + 1);
-		set_message(t, false, _("Skipped '%s': not built yet in this version."),
-			    _(s->title));
 		return;
 	}
 	if (ensure_saved(t, &err) != 0) {

@@ -132,9 +132,9 @@ test_parse_bad_value_names_key_and_what_is_valid(void **state)
 	assert_contains(err.text, "zookeeper.secure_port");
 	assert_contains(err.text, "70000");
 	assert_contains(err.text, "1 to 65535");
-	/* A refused value changes nothing. */
-	assert_false(plan_is_set(p, "zookeeper.secure_port"));
-	assert_string_equal(plan_get(p, "zookeeper.secure_port"), "2182");
+	/* A refused value is reported but kept, so the wizard can show it for repair. */
+	assert_true(plan_is_set(p, "zookeeper.secure_port"));
+	assert_string_equal(plan_get(p, "zookeeper.secure_port"), "70000");
 	plan_free(p);
 }
 

@@ -564,19 +564,6 @@ test_refused_step_writes_nothing(void **state)
 	plan_free(p);
 }
 
-static void
-test_unbuilt_step_says_so(void **state)
-{
-	const char *dir = *state;
-	struct plan *p = plan_new();
-	struct msg msg;
-
-	assert_int_equal(apply("download", p, dir, 0, &msg, NULL), STEP_FAILED);
-	assert_contains(msg.text, "download");
-	assert_contains(msg.text, "not built");
-	plan_free(p);
-}
-
 int
 main(void)
 {
@@ -600,7 +587,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_apply_refuses_edited_file, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_apply_refuses_foreign_file, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_refused_step_writes_nothing, make_dir, remove_dir),
-		cmocka_unit_test_setup_teardown(test_unbuilt_step_says_so, make_dir, remove_dir),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
