@@ -16,6 +16,7 @@
 #include <openssl/x509.h>
 
 #include "fetch.h"
+#include "hashpipe.h"
 #include "i18n.h"
 #include "util.h"
 
@@ -24,6 +25,7 @@
 #define MAX_ATTEMPTS 50         /* a line that drops every few bytes still ends */
 #define STALL_BYTES_PER_SECOND 1024
 #define PROGRESS_INTERVAL_NS 100000000LL
+#define COALESCE_BYTES (1024 * 1024)
 #define BACKOFF_FIRST_MS 500
 #define BACKOFF_MAX_MS 8000
 
@@ -65,6 +67,9 @@ now_ns(void)
 struct sink {
 	int fd;                 /* -1: memory */
 	struct sha512 *hash;
+	struct hashpipe *pipe;  /* hashes on another thread; NULL: inline */
+	char *pending;          /* received bytes not yet written: few large writes */
+	size_t pending_len;
 	struct buf mem;
 	size_t max;
 	uint64_t offset;        /* bytes the file held when this attempt started */
@@ -78,6 +83,48 @@ struct sink {
 	uint64_t last_report_done;
 	double rate;
 };
+
+/* Writes bytes to the file and hashes them. */
+static int
+sink_store(struct sink *s, const char *data, size_t len)
+{
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(s->fd, data + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			s->write_errno = errno;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	if (s->pipe != NULL)
+		hashpipe_push(s->pipe, data, len);
+	else
+		sha512_update(s->hash, data, len);
+	return 0;
+}
+
+static int
+sink_flush(struct sink *s)
+{
+	int rc = 0;
+
+	if (s->fd >= 0 && s->pending_len > 0)
+		rc = sink_store(s, s->pending, s->pending_len);
+	s->pending_len = 0;
+	return rc;
+}
+
+/* Starting over: the bytes still queued belong to the discarded attempt. */
+static void
+sink_reset_hash(struct sink *s)
+{
+	if (s->pipe != NULL)
+		hashpipe_drain(s->pipe);
+	sha512_reset(s->hash);
+}
 
 static size_t
 on_data(char *data, size_t size, size_t nmemb, void *user)
@@ -96,7 +143,7 @@ on_data(char *data, size_t size, size_t nmemb, void *user)
 				s->write_errno = errno;
 				return 0;
 			}
-			sha512_reset(s->hash);
+			sink_reset_hash(s);
 			s->offset = 0;
 		}
 	}
@@ -109,18 +156,16 @@ on_data(char *data, size_t size, size_t nmemb, void *user)
 		s->written += len;
 		return len;
 	}
-	for (size_t done = 0; done < len;) {
-		ssize_t n = write(s->fd, data + done, len - done);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			s->write_errno = errno;
+	/* libcurl hands over 16 KiB at a time: gather them into megabyte writes. */
+	if (s->pending_len + len > COALESCE_BYTES && sink_flush(s) != 0)
+		return 0;
+	if (len >= COALESCE_BYTES) {
+		if (sink_store(s, data, len) != 0)
 			return 0;
-		}
-		done += (size_t)n;
+	} else {
+		memcpy(s->pending + s->pending_len, data, len);
+		s->pending_len += len;
 	}
-	sha512_update(s->hash, data, len);
 	s->written += len;
 	return len;
 }
@@ -317,6 +362,9 @@ run_transfer(const struct fetch *f, const char *url, struct sink *s, struct msg 
 		if (s->curl == NULL)
 			return msg_set(err, _("cannot set up libcurl")), FETCH_FAILED;
 		rc = curl_easy_perform(s->curl);
+		/* Everything received is on disk before anything counts it. */
+		if (sink_flush(s) != 0 && rc == CURLE_OK)
+			rc = CURLE_WRITE_ERROR;
 		curl_easy_getinfo(s->curl, CURLINFO_RESPONSE_CODE, &http_code);
 		if (rc == CURLE_OK) {
 			curl_off_t total = -1;
@@ -344,7 +392,7 @@ run_transfer(const struct fetch *f, const char *url, struct sink *s, struct msg 
 			if (ftruncate(s->fd, 0) != 0 || lseek(s->fd, 0, SEEK_SET) != 0)
 				return msg_set(err, _("%s: cannot start over: %s"), url,
 					       strerror(errno)), FETCH_FAILED;
-			sha512_reset(s->hash);
+			sink_reset_hash(s);
 			s->offset = 0;
 		} else if (!retryable(rc, http_code) || s->write_errno != 0 ||
 			   fruitless > retries || attempt >= MAX_ATTEMPTS) {
@@ -410,12 +458,20 @@ fetch_file(const struct fetch *f, const char *url, const char *part,
 				 (unsigned long long)s.offset);
 			f->note(f->user, line);
 		}
+		s.pipe = hashpipe_start(s.hash);
+		s.pending = xmalloc(COALESCE_BYTES);
 		result = run_transfer(f, url, &s, err);
+		hashpipe_stop(s.pipe);
+		s.pipe = NULL;
+		free(s.pending);
+		s.pending = NULL;
 	}
-	if (result == FETCH_OK && fsync(s.fd) != 0) {
-		msg_set(err, _("%s: cannot write it: %s"), part, strerror(errno));
-		result = FETCH_FAILED;
-	}
+	/*
+	 * No fsync: the archive is checked against its SHA-512 before it gets
+	 * its final name and again on every rerun, so bytes a crash lost are
+	 * found and fetched again; an fsync of 100 MB would cost more than the
+	 * transfer.
+	 */
 	if (close(s.fd) != 0 && result == FETCH_OK) {
 		msg_set(err, _("%s: cannot write it: %s"), part, strerror(errno));
 		result = FETCH_FAILED;
