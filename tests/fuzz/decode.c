@@ -264,6 +264,8 @@ u16_trim(struct u16 *s)
 {
 	size_t a = 0, b = s->len;
 
+	if (s->len == 0)
+		return;
 	while (a < b && s->v[a] <= ' ')
 		a++;
 	while (b > a && s->v[b - 1] <= ' ')
