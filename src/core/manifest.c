@@ -2,7 +2,7 @@
  * Format, one record a line:
  *   zktls-wizard-manifest 1
  *   step ID INPUT_SHA256 [KEY,KEY,...]
- *   file STEP MODE SHA256 PATH
+ *   file STEP MODE SHA256[+PENDING_SHA256] PATH
  * PATH comes last so that it may hold any character but a newline.
  */
 #include <config.h>
@@ -25,6 +25,30 @@ static bool
 is_sha256(const char *s)
 {
 	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
+}
+
+/*
+ * "HASH" or "HASH+PENDING": copies HASH to hash; leaves PENDING (or "") at
+ * hashes + 65.
+ */
+static bool
+split_hashes(char hashes[130], char hash[65])
+{
+	char *plus = strchr(hashes, '+');
+
+	if (plus != NULL)
+		*plus = '\0';
+	if (!is_sha256(hashes))
+		return false;
+	memcpy(hash, hashes, 65);
+	if (plus == NULL) {
+		hashes[65] = '\0';
+		return true;
+	}
+	if (!is_sha256(plus + 1))
+		return false;
+	memmove(hashes + 65, plus + 1, 65);
+	return true;
 }
 
 void
@@ -61,7 +85,7 @@ manifest_load(struct manifest *m, const char *dir, struct msg *err)
 		return -1;
 	}
 	for (line = strtok_r(text, "\n", &save); line != NULL; line = strtok_r(NULL, "\n", &save)) {
-		char step[65], hash[65];
+		char step[65], hash[65], hashes[130];
 		unsigned mode;
 		int consumed = 0;
 
@@ -88,9 +112,13 @@ manifest_load(struct manifest *m, const char *dir, struct msg *err)
 			}
 			manifest_set_step(m, step, hash, keys.len > 0 ? &keys : NULL);
 			strlist_free(&keys);
-		} else if (sscanf(line, "file %64s %o %64s %n", step, &mode, hash, &consumed) == 3 &&
-			   consumed > 0 && line[consumed] != '\0' && is_sha256(hash)) {
+		} else if (sscanf(line, "file %64s %o %129s %n", step, &mode, hashes, &consumed) == 3 &&
+			   consumed > 0 && line[consumed] != '\0' && split_hashes(hashes, hash)) {
+			const char *pending = hashes + 65;
+
 			manifest_set_file(m, line + consumed, step, hash, mode);
+			if (*pending != '\0')
+				manifest_set_pending(m, line + consumed, step, pending, mode);
 		} else {
 			goto malformed;
 		}
@@ -124,8 +152,9 @@ manifest_save(const struct manifest *m, const char *dir, struct msg *err)
 		buf_addc(&out, '\n');
 	}
 	for (size_t i = 0; i < m->file_count; i++)
-		buf_printf(&out, "file %s %04o %s %s\n", m->files[i].step, m->files[i].mode,
-			   m->files[i].sha256, m->files[i].path);
+		buf_printf(&out, "file %s %04o %s%s%s %s\n", m->files[i].step, m->files[i].mode,
+			   m->files[i].sha256, m->files[i].pending[0] ? "+" : "",
+			   m->files[i].pending, m->files[i].path);
 	rc = fs_mkdirs(mdir, 0700, err);
 	if (rc == 0)
 		rc = fs_write_atomic(path, out.data, out.len, 0600, err);
@@ -160,7 +189,23 @@ manifest_set_file(struct manifest *m, const char *path, const char *step, const 
 	f->step = xstrdup(step);
 	memcpy(f->sha256, sha256, 65);
 	f->sha256[64] = '\0';
+	f->pending[0] = '\0';
 	f->mode = mode & 07777;
+}
+
+void
+manifest_set_pending(struct manifest *m, const char *path, const char *step,
+		     const char sha256[65], unsigned mode)
+{
+	struct manifest_file *f = (struct manifest_file *)manifest_file_find(m, path);
+
+	if (f == NULL) {
+		/* A new file: absent or complete, either is known. */
+		manifest_set_file(m, path, step, sha256, mode);
+		return;
+	}
+	memcpy(f->pending, sha256, 65);
+	f->pending[64] = '\0';
 }
 
 void
@@ -226,5 +271,6 @@ manifest_file_state(const struct manifest *m, const char *dir, const char *path,
 		memcpy(sha256, hash, 65);
 	if (f == NULL)
 		return FILE_FOREIGN;
-	return strcmp(f->sha256, hash) == 0 ? FILE_OURS : FILE_EDITED;
+	return strcmp(f->sha256, hash) == 0 || strcmp(f->pending, hash) == 0 ? FILE_OURS
+									      : FILE_EDITED;
 }

@@ -15,6 +15,7 @@ struct manifest_file {
 	char *path;
 	char *step;
 	char sha256[65];
+	char pending[65];       /* being replaced by this version ("" when not) */
 	unsigned mode;
 };
 
@@ -39,6 +40,13 @@ void manifest_free(struct manifest *m);
 const struct manifest_file *manifest_file_find(const struct manifest *m, const char *path);
 void manifest_set_file(struct manifest *m, const char *path, const char *step,
 		       const char sha256[65], unsigned mode);
+/*
+ * Before a file is replaced: records the version about to be written, so a
+ * crash between the rename and the next manifest save still finds the file
+ * to be the wizard's (old or new, both are known).
+ */
+void manifest_set_pending(struct manifest *m, const char *path, const char *step,
+			  const char sha256[65], unsigned mode);
 void manifest_remove_file(struct manifest *m, const char *path);
 const struct manifest_step *manifest_step_find(const struct manifest *m, const char *id);
 /* keys may be NULL (a manifest from before keys were recorded). */

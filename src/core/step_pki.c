@@ -234,6 +234,20 @@ ca_load(const struct step_run *run, const struct pki_answers *a, struct ca *ca, 
 		run_report(run, _("warning: %s can be read by other users; chmod 600 it"),
 			   CA_KEY_FILE);
 	if (X509_check_private_key(ca->cert, ca->key) != 1) {
+		/*
+		 * Both files the wizard's own, yet apart: a renewal stopped between
+		 * writing the key and the certificate.  Finish it with a new CA.
+		 */
+		if (!a->import && run->manifest != NULL &&
+		    manifest_file_state(run->manifest, run->dir, CA_KEY_FILE, NULL) == FILE_OURS &&
+		    manifest_file_state(run->manifest, run->dir, CA_CERT_FILE, NULL) == FILE_OURS) {
+			run_report(run, _("%s and %s do not belong together (an interrupted run): "
+					  "making a new CA"), CA_KEY_FILE, CA_CERT_FILE);
+			ca_free(ca);
+			*missing = true;
+			rc = 0;
+			goto done;
+		}
 		msg_set(run->msg, _("%s does not belong to %s: the certificate's public key is not "
 				    "the key's"), CA_CERT_FILE, CA_KEY_FILE);
 		goto done;

@@ -128,7 +128,13 @@ step_write_file(const struct step_run *run, const char *rel, const void *data, s
 		run_report(run, _("kept your version of %s as %s"), rel, backup);
 		free(backup);
 	}
-	if (fs_write_atomic(full, data, len, mode, run->msg) != 0) {
+	/*
+	 * The manifest learns the new version before the file changes: a crash
+	 * right after the rename leaves a file the rerun still knows as ours.
+	 */
+	manifest_set_pending(run->manifest, rel, run->step->id, wanted, mode);
+	if (manifest_save(run->manifest, run->dir, run->msg) != 0 ||
+	    fs_write_atomic(full, data, len, mode, run->msg) != 0) {
 		free(full);
 		return -1;
 	}

@@ -215,6 +215,8 @@ rm -rf "$good-zkdata"
 
 # Ports taken by another program: ZooKeeper's, and the AdminServer's when on.
 listen() { # PORT: a listener on 127.0.0.1 until killed; its PID in $listener
+	# A fresh file: the "up" of an earlier listener must not count.
+	: >"$ZK_TMP/listen.out"
 	python3 -c 'import socket,sys,time
 s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); print("up", flush=True); time.sleep(120)' "$1" >"$ZK_TMP/listen.out" &

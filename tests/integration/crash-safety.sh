@@ -125,16 +125,29 @@ rerun() {
 
 steps=ca,certs,zookeeper,brokers,clients
 
-# ---- First, deterministically, the moment every step has: a key or keystore
-# already renamed into place, the step's manifest not yet saved (the
-# manifest is written once per step).  The file is complete, and ours.
-what="a new keystore in place, the manifest not yet saved"
+# ---- First, deterministically, the moment every write has: the manifest
+# already names the new version (step_write_file records it before the
+# rename), the file renamed into place, the step's final manifest not yet
+# saved.  The file is complete, and known as ours: the rerun completes.
+# arrive FROM TO FILE: FILE as a crashed run left it in TO, taken from FROM.
+arrive() {
+  new=$(sha256sum "$1/$3" | cut -d' ' -f1)
+  if grep -q " $3\$" "$2/.zktls-wizard/manifest"; then
+    # Replaced: the entry holds the old hash and the pending new one.
+    sed -i "s|^\(file [^ ]* [0-7]* [0-9a-f]*\) $3\$|\1+$new $3|" "$2/.zktls-wizard/manifest"
+  else
+    # New: the entry is the new version itself.
+    echo "file certs 0600 $new $3" >>"$2/.zktls-wizard/manifest"
+  fi
+  cp "$1/$3" "$2/$3"
+}
+what="a new keystore in place, the manifest naming it as pending"
 d="$ZK_TMP/det"
 wizard --set key.type=ec-p256 --steps ca
 cp -a "$d" "$ZK_TMP/det-new"
 d="$ZK_TMP/det-new"
 wizard --set key.type=ec-p256 --steps certs
-cp "$d/kafka-1.jks" "$ZK_TMP/det/kafka-1.jks"
+arrive "$ZK_TMP/det-new" "$ZK_TMP/det" kafka-1.jks
 d="$ZK_TMP/det"
 # The first run died right after writing kafka-1.jks: the rerun completes.
 wizard --set key.type=ec-p256 --steps certs
@@ -142,7 +155,7 @@ wizard --set key.type=ec-p256 --steps certs
 cp -a "$d" "$ZK_TMP/det-new2"
 d="$ZK_TMP/det-new2"
 wizard --set key.type=ec-p256 --steps certs --renew
-cp "$d/localhost.jks" "$ZK_TMP/det/localhost.jks"
+arrive "$ZK_TMP/det-new2" "$ZK_TMP/det" localhost.jks
 d="$ZK_TMP/det"
 wizard --set key.type=ec-p256 --steps certs
 wizard --set key.type=ec-p256 --steps certs --renew
@@ -151,7 +164,7 @@ what="a new ca-key in place, ca-cert still the old one"
 cp -a "$d" "$ZK_TMP/det-new3"
 d="$ZK_TMP/det-new3"
 wizard --set key.type=ec-p256 --steps ca --renew
-cp "$d/ca-key" "$ZK_TMP/det/ca-key"
+arrive "$ZK_TMP/det-new3" "$ZK_TMP/det" ca-key
 d="$ZK_TMP/det"
 wizard --set key.type=ec-p256 --steps ca,certs
 
