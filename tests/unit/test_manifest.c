@@ -166,6 +166,38 @@ test_file_states(void **state)
 	manifest_free(&m);
 }
 
+/*
+ * A replacement in flight: the manifest knows the old and the new version, so
+ * after a crash either on disk is the wizard's, and the pair survives a save.
+ */
+static void
+test_pending_version_is_ours(void **state)
+{
+	const char *dir = *state;
+	struct manifest m = { 0 }, back;
+	char old_hash[65], new_hash[65];
+	struct msg err;
+
+	sha256_hex("old\n", 4, old_hash);
+	sha256_hex("new\n", 4, new_hash);
+	manifest_set_file(&m, "a.txt", "zookeeper", old_hash, 0600);
+	manifest_set_pending(&m, "a.txt", "zookeeper", new_hash, 0600);
+	assert_int_equal(manifest_save(&m, dir, &err), 0);
+	assert_int_equal(manifest_load(&back, dir, &err), 0);
+	assert_int_equal(unit_write_in(dir, "a.txt", "old\n"), 0);
+	assert_int_equal(manifest_file_state(&back, dir, "a.txt", NULL), FILE_OURS);
+	assert_int_equal(unit_write_in(dir, "a.txt", "new\n"), 0);
+	assert_int_equal(manifest_file_state(&back, dir, "a.txt", NULL), FILE_OURS);
+	assert_int_equal(unit_write_in(dir, "a.txt", "neither\n"), 0);
+	assert_int_equal(manifest_file_state(&back, dir, "a.txt", NULL), FILE_EDITED);
+	/* Once written, the new version alone is the wizard's. */
+	manifest_set_file(&back, "a.txt", "zookeeper", new_hash, 0600);
+	assert_int_equal(unit_write_in(dir, "a.txt", "old\n"), 0);
+	assert_int_equal(manifest_file_state(&back, dir, "a.txt", NULL), FILE_EDITED);
+	manifest_free(&m);
+	manifest_free(&back);
+}
+
 /* --------------------------------------------------------- atomic writes */
 
 static void
@@ -572,6 +604,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_manifest_missing_is_empty, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_manifest_damaged, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_file_states, make_dir, remove_dir),
+		cmocka_unit_test_setup_teardown(test_pending_version_is_ours, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_write_atomic_no_temp_left, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_write_atomic_mode_despite_umask, make_dir,
 						remove_dir),
