@@ -6,18 +6,29 @@
 : "${top_srcdir:?run this test through make check}"
 # shellcheck source-path=SCRIPTDIR source=../lib/common.sh
 . "$top_srcdir/tests/lib/common.sh"
-zk_need groff col
+zk_need groff
 zk_tmpdir
 
 page="$top_srcdir/zktls-wizard.1"
 [ -f "$page" ] || zk_fail "$page is missing"
 
-# Rendered as ASCII (so \- is a plain hyphen) with every warning on.
-LC_ALL=C groff -man -Tascii -ww "$page" 2>"$ZK_TMP/warnings" | col -bx >"$ZK_TMP/page" ||
+# Rendered as plain ASCII (\- a hyphen; no bold, underline or overstrike)
+# with every warning on.
+LC_ALL=C groff -man -Tascii -P -bcou -ww "$page" 2>"$ZK_TMP/warnings" >"$ZK_TMP/page" ||
   zk_fail "groff cannot render the man page"
 if [ -s "$ZK_TMP/warnings" ]; then
   cat "$ZK_TMP/warnings" >&2
   zk_fail "groff warns about the man page"
+fi
+
+# And as man(1) shows it, where man-db is installed (groff above suffices).
+if command -v man >/dev/null 2>&1; then
+  LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$page" >/dev/null 2>"$ZK_TMP/man-warnings" ||
+    zk_fail "man -l cannot show the man page"
+  if [ -s "$ZK_TMP/man-warnings" ]; then
+    cat "$ZK_TMP/man-warnings" >&2
+    zk_fail "man -l warns about the man page"
+  fi
 fi
 
 for section in NAME SYNOPSIS DESCRIPTION OPTIONS ANSWERS FILES 'EXIT STATUS' ENVIRONMENT \
