@@ -10,6 +10,7 @@
 
 #include "batch/batch.h"
 #include "core/catalog.h"
+#include "core/commands.h"
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "core/steps.h"
@@ -28,6 +29,8 @@ enum {
 	OPT_FORCE,
 	OPT_RENEW,
 	OPT_EXIT_AFTER_FIRST_DRAW,
+	OPT_EXPORT_COMMANDS,
+	OPT_COMMANDS_EMBED_SECRETS,
 };
 
 static const struct option long_options[] = {
@@ -41,6 +44,8 @@ static const struct option long_options[] = {
 	{ "ca-file", required_argument, NULL, OPT_CA_FILE },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "renew", no_argument, NULL, OPT_RENEW },
+	{ "export-commands", required_argument, NULL, OPT_EXPORT_COMMANDS },
+	{ "commands-embed-secrets", no_argument, NULL, OPT_COMMANDS_EMBED_SECRETS },
 	/* Hidden, for bench/: start-up time to the first full screen. */
 	{ "exit-after-first-draw", no_argument, NULL, OPT_EXIT_AFTER_FIRST_DRAW },
 	{ "help", no_argument, NULL, 'h' },
@@ -70,6 +75,10 @@ print_help(void)
 		"      --ca-file=FILE     extra trusted CA certificates for HTTPS\n"
 		"      --force            overwrite files you edited (a backup is kept)\n"
 		"      --renew            make new keys and certificates even if still valid\n"
+		"      --export-commands=FILE  with --batch: write the recipe as a shell script\n"
+		"                         of openssl, keytool, curl and cp commands\n"
+		"      --commands-embed-secrets  put the passwords into that script (else it\n"
+		"                         reads them from the environment or asks)\n"
 		"  -h, --help             display this help and exit\n"
 		"  -V, --version          output version information and exit\n\n"), stdout);
 	fputs(_("Exit status: 0 success, 1 a problem with the answers or a failed step,\n"
@@ -135,6 +144,8 @@ main(int argc, char **argv)
 	const char *answers_file = NULL, *step_list = NULL, *dir = DEFAULT_DIR;
 	struct run_options options = { .mirror = DEFAULT_SITE, .checksums = DEFAULT_SITE };
 	bool batch = false, check = false;
+	const char *export_commands = NULL;
+	unsigned commands_mode = 0;
 	unsigned flags = 0;
 	struct msg err = { "" };
 	struct plan *p;
@@ -177,6 +188,12 @@ main(int argc, char **argv)
 		case OPT_RENEW:
 			flags |= RUN_RENEW;
 			break;
+		case OPT_EXPORT_COMMANDS:
+			export_commands = optarg;
+			break;
+		case OPT_COMMANDS_EMBED_SECRETS:
+			commands_mode |= COMMANDS_EMBED_SECRETS;
+			break;
 		case OPT_EXIT_AFTER_FIRST_DRAW:
 			flags |= TUI_EXIT_AFTER_FIRST_DRAW;
 			break;
@@ -213,6 +230,8 @@ main(int argc, char **argv)
 	if (load_answers(p, dir, answers_file, &assignments, &err) != 0 && batch) {
 		fprintf(stderr, "%s: %s\n", PACKAGE, err.text);
 		status = 1;
+	} else if (batch && export_commands != NULL) {
+		status = batch_export_commands(p, export_commands, commands_mode, &options);
 	} else if (batch) {
 		status = batch_run(p, dir, step_list, flags, &options);
 	} else {

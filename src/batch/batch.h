@@ -9,6 +9,10 @@
 int batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags,
 	      const struct run_options *options);
 
+/* --export-commands FILE: the whole recipe as a shell script (0700); mode: COMMANDS_*. */
+int batch_export_commands(struct plan *p, const char *path, unsigned mode,
+			  const struct run_options *options);
+
 /* zktls-wizard check DIR: reports per file, problems first; returns the exit status. */
 int batch_check(const char *dir);
 

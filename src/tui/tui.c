@@ -19,6 +19,7 @@
 #include <curses.h>
 #include <form.h>
 
+#include "core/commands.h"
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "core/render.h"
@@ -81,6 +82,8 @@ struct tui {
 	struct manifest manifest;   /* read when a screen is entered */
 	struct disk_cache *disk;    /* the files on disk, read once per screen */
 	bool show_diff;             /* F7: the preview shows what changes on disk */
+	bool show_commands;         /* F2: the preview shows the step's shell commands */
+	char *commands;             /* ... rendered with the answers of the last keystroke */
 	/* F9: every file of every step, as it would be written, with what changes. */
 	bool reviewing;
 	struct render_result review[16];
@@ -686,6 +689,35 @@ field_text(FIELD *f)
 
 /* ------------------------------------------------------------ core calls */
 
+/* The article's commands for this step and today's answers (only while F2 shows them). */
+static void
+refresh_commands(struct tui *t)
+{
+	const struct step *s = current_step(t);
+	struct span *spans = NULL;
+	size_t span_count = 0;
+	struct msg err = { "" };
+	struct buf out;
+
+	secure_free_str(t->commands);
+	t->commands = NULL;
+	if (!t->show_commands || s == NULL)
+		return;
+	buf_init(&out);
+	if (commands_render(t->plan, s->id, COMMANDS_BODY_ONLY, t->options, &out, &spans,
+			    &span_count, &err) != 0) {
+		buf_free_secure(&out);
+		t->commands = xasprintf(_("The commands cannot be shown: %s"), err.text);
+		free(spans);
+		return;
+	}
+	/* Embedded secrets never reach the screen (none are embedded by default). */
+	for (size_t i = 0; i < span_count; i++)
+		memset(out.data + spans[i].start, '*', spans[i].len);
+	free(spans);
+	t->commands = buf_steal(&out, NULL);
+}
+
 /*
  * Renders the step again.  When follow_change is set, the preview turns to the
  * first file whose bytes changed, so a typed value shows where it lands.
@@ -719,6 +751,7 @@ refresh_render(struct tui *t, bool follow_change)
 	render_result_free(&old);
 	if (t->preview_file >= t->render.count)
 		t->preview_file = 0;
+	refresh_commands(t);
 }
 
 /* Problems of the fields on this screen, plus a secret that does not match its repeat. */
@@ -1066,6 +1099,30 @@ draw_preview(struct tui *t, const struct layout *l)
 {
 	WINDOW *w;
 
+	if (t->show_commands && t->commands != NULL) {
+		WINDOW *body;
+		int total;
+
+		w = newwin(l->preview_h, l->preview_w, l->preview_y, l->preview_x);
+		body = derwin(w, l->preview_h - 2, l->preview_w - 2, 1, 1);
+		werase(w);
+		box(w, 0, 0);
+		mvwaddnstr(w, 0, 2, _(" The commands (F2: back to the files) "), l->preview_w - 4);
+		total = draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2, t->commands, 0,
+				     t->utf8);
+		if (t->preview_scroll > total - (l->preview_h - 2))
+			t->preview_scroll = total - (l->preview_h - 2);
+		if (t->preview_scroll < 0)
+			t->preview_scroll = 0;
+		werase(body);
+		draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2, t->commands,
+			     t->preview_scroll, t->utf8);
+		wnoutrefresh(w);
+		wnoutrefresh(body);
+		delwin(body);
+		delwin(w);
+		return;
+	}
 	if (t->render.count > 0) {
 		draw_output(t, l, &t->render.outputs[t->preview_file], t->preview_file + 1,
 			    t->render.count, "F3/F4");
@@ -1502,7 +1559,8 @@ show_help(struct tui *t)
 		buf_printf(&text, "%s\n\n%s\n\n", _(s->title), _(s->explain));
 	buf_adds(&text, _("Keys: Tab, Shift-Tab, Up and Down move between fields; Enter runs "
 			  "this step and goes to the next; Esc goes back; F3 and F4 switch the "
-			  "file shown; PgUp and PgDn scroll it; F7 shows what changes against the "
+			  "file shown; PgUp and PgDn scroll it; F2 shows the article's shell commands "
+			  "for this step with your answers, ready to copy; F7 shows what changes against the "
 			  "file on disk; F9 reviews every file of every step; F5, F6 and F8 add, "
 			  "rename and remove brokers and SASL users; F10 quits.\n\nAny key closes "
 			  "this help."));
@@ -1909,6 +1967,11 @@ handle_key(struct tui *t, int status, wint_t key)
 			t->show_diff = !t->show_diff;
 			t->preview_scroll = t->show_diff ? first_change_row(t) : 0;
 			return true;
+		case KEY_F(2):
+			t->show_commands = !t->show_commands;
+			t->preview_scroll = 0;
+			refresh_commands(t);
+			return true;
 		case KEY_PPAGE:
 			t->preview_scroll -= 10;
 			return true;
@@ -2135,6 +2198,7 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 	problems_free(&t.problems);
 	inputs_free(&t.inputs);
 	disk_cache_free(t.disk);
+	secure_free_str(t.commands);
 	manifest_free(&t.manifest);
 	strlist_free(&t.written);
 	free(t.descs);

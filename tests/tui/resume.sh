@@ -57,6 +57,14 @@ tui_keys F7
 tui_wait "- # my note"
 tui_screen | grep -q "ssl.keyStore.password=\*\*\*\*" || zk_fail "the diff does not show the masked password line"
 if tui_screen | grep -q "confidential"; then zk_fail "a password is on screen in the diff"; fi
+# F2 shows the article's commands for this step, with no password on screen.
+tui_keys F2
+tui_wait "The commands (F2: back to the files)"
+tui_wait "zoo.cfg"
+if tui_screen | grep -q "confidential"; then zk_fail "a password is on screen in the commands"; fi
+tui_keys F2
+tui_wait "zoo.cfg (0600"
+
 # F9 reviews every file of every step; the hand-edited zoo.cfg says it is kept.
 tui_keys F9
 tui_wait "Review: "
