@@ -175,8 +175,8 @@ const struct answer_key answer_keys[] = {
 	{ "cert.days", KIND_NUMBER, 1, 36500, NULL, "365", NULL, N_("Certificate validity (days)"),
 	  N_("How long node certificates are valid (never past the CA's end)."), NULL },
 	{ "key.type", KIND_CHOICE, 0, 0, key_types, "rsa2048", NULL, N_("Key type"),
-	  N_("The type of every key: RSA as in the recipe, or elliptic-curve keys, which "
-	     "are much faster to make."), NULL },
+	  N_("The type of every key: RSA, like the article's CA key, or elliptic-curve "
+	     "keys, which are much faster to make."), NULL },
 	{ "store.type", KIND_CHOICE, 0, 0, store_types, "jks", NULL, N_("Keystore type"),
 	  N_("The format of keystores and truststore. ZooKeeper 3.5.5 reads only JKS and "
 	     "PEM, Kafka 2.3.0 only JKS and PKCS12: for that pair only jks works."), NULL },
@@ -187,7 +187,8 @@ const struct answer_key answer_keys[] = {
 	  N_("The name brokers and tools use to reach ZooKeeper; its certificate must carry "
 	     "it, because clients check the server's name."), NULL },
 	{ "zookeeper.secure_port", KIND_PORT, 0, 0, NULL, "2182", NULL, N_("ZooKeeper TLS port"),
-	  N_("secureClientPort: the only port ZooKeeper listens on, TLS only."), NULL },
+	  N_("secureClientPort: ZooKeeper's TLS port for brokers and tools; without a "
+	     "plaintext clientPort it is the only client port."), NULL },
 	{ "zookeeper.secure_address", KIND_TEXT, 0, 0, NULL, "", NULL,
 	  N_("ZooKeeper TLS address"),
 	  N_("secureClientPortAddress: the address the TLS port binds. Empty: every "

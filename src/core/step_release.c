@@ -1011,8 +1011,9 @@ const struct step step_download = {
 const struct step step_jars = {
 	.id = "jars",
 	.title = N_("Swap jars"),
-	.explain = N_("Unpacks both releases and replaces Kafka's ZooKeeper 3.4 client jar by "
-		      "ZooKeeper 3.5's jars, which can speak TLS."),
+	.explain = N_("Unpacks both releases, moves Kafka's ZooKeeper 3.4 client jar out of "
+		      "libs/ (the article deletes it) and copies in ZooKeeper 3.5's jars, which "
+		      "can speak TLS."),
 	.keys = jars_keys,
 	.render = render_jars,
 	.apply = apply_jars,
