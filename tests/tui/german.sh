@@ -18,7 +18,12 @@ msgfmt -o "$ZK_TMP/locale/de/LC_MESSAGES/zktls-wizard.mo" "$top_srcdir/po/de.po"
 ZKTLS_LOCALEDIR="$ZK_TMP/locale"
 export ZKTLS_LOCALEDIR
 
-# de LANG...: runs the wizard with German messages in C.UTF-8.
+# The program must take its catalogs from ZKTLS_LOCALEDIR (src/main.c binds
+# the text domain there when it is set), or nothing here can be German.
+LC_ALL=C.UTF-8 LANGUAGE=de "$ZKTLS" --help | grep -q '^Aufruf: ' ||
+  zk_fail "no German with ZKTLS_LOCALEDIR=$ZKTLS_LOCALEDIR: does src/main.c bind the text domain to \$ZKTLS_LOCALEDIR when it is set?"
+
+# de ARGS...: runs the wizard with German messages in C.UTF-8.
 de() {
   LC_ALL=C.UTF-8 LANGUAGE=de "$ZKTLS" "$@"
 }
@@ -31,8 +36,10 @@ LC_ALL=C.UTF-8 LANGUAGE='' "$ZKTLS" --help | grep -q '^Usage: ' || zk_fail "--he
 de --help >"$ZK_TMP/help" || zk_fail "--help failed in German"
 grep -q '^Aufruf: ' "$ZK_TMP/help" || { cat "$ZK_TMP/help" >&2; zk_fail "--help is not German"; }
 grep -q 'Fehler melden Sie bitte an: ' "$ZK_TMP/help" || zk_fail "--help lacks the German bug address line"
-for opt in batch answers set steps archives mirror checksums ca-file force renew help version; do
-  grep -q -- "--$opt" "$ZK_TMP/help" || zk_fail "the German --help lacks --$opt"
+options=$(LC_ALL=C LANGUAGE='' "$ZKTLS" --help | grep -oE '^ +(-[a-zA-Z], )?--[a-z][a-z0-9-]*' |
+  grep -oE -- '--[a-z0-9-]+')
+for opt in $options; do
+  grep -q -- "$opt" "$ZK_TMP/help" || zk_fail "the German --help lacks $opt"
 done
 width=$(LC_ALL=C.UTF-8 wc -L <"$ZK_TMP/help")
 [ "$width" -le 80 ] || zk_fail "German --help has lines $width columns wide"
@@ -122,12 +129,17 @@ check_fits "the error at a field"
 tui_keys BSpace BSpace BSpace BSpace BSpace 2 1 8 2
 tui_wait "secureClientPort=2182"
 
-# Help: German, and its keys text ends on screen.
+# Help and the commands: German titles.
 tui_keys F1
 tui_wait "ZooKeeper-TLS-Port (zookeeper.secure_port)"
-tui_wait "F10: beenden."
+tui_wait "Tasten: Tab, Shift-Tab"
 tui_keys Escape
 tui_wait "ZooKeeper (5/7)"
+tui_keys F2
+tui_wait "Die Befehle (F2: zurück zu den Dateien)"
+check_fits "the commands"
+tui_keys F2
+tui_wait "zoo.cfg (0600"
 
 # The brokers table and the finish screen.
 tui_keys Enter
