@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "catalog.h"
+#include "plan.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "template.h"
@@ -388,4 +389,27 @@ release_free(struct release *r)
 	free(r->zookeeper_jar);
 	strlist_free(&r->jars);
 	memset(r, 0, sizeof *r);
+}
+
+/* Kafka and ZooKeeper as the plan names them, looked up in the catalog. */
+int
+releases_load(const struct plan *p, struct releases *r, struct msg *err)
+{
+	memset(r, 0, sizeof *r);
+	if (catalog_release("kafka", plan_get(p, "kafka.version"), plan_get(p, "kafka.scala"),
+			    &r->kafka, err) != 0)
+		return -1;
+	if (catalog_release("zookeeper", plan_get(p, "zookeeper.version"), NULL, &r->zookeeper,
+			    err) != 0) {
+		release_free(&r->kafka);
+		return -1;
+	}
+	return 0;
+}
+
+void
+releases_free(struct releases *r)
+{
+	release_free(&r->kafka);
+	release_free(&r->zookeeper);
 }

@@ -51,4 +51,14 @@ int catalog_release(const char *program, const char *version, const char *scala,
 		    struct release *out, struct msg *err);
 void release_free(struct release *r);
 
+/* Both releases of a plan: its Kafka (with Scala) and its ZooKeeper. */
+struct releases {
+	struct release kafka;
+	struct release zookeeper;
+};
+
+struct plan;
+int releases_load(const struct plan *p, struct releases *r, struct msg *err);
+void releases_free(struct releases *r);
+
 #endif

@@ -526,37 +526,19 @@ join_url(const char *base, const char *path)
 	return xasprintf("%.*s/%s", (int)n, base, path);
 }
 
-struct releases2 {
-	struct release kafka, zookeeper;
-};
-
+/* The catalog's release facts, refused when a name would need shell quoting. */
 static int
-load_releases(const struct plan *p, struct releases2 *r, struct msg *err)
+load_releases(const struct plan *p, struct releases *r, struct msg *err)
 {
-	memset(r, 0, sizeof *r);
-	if (catalog_release("kafka", plan_get(p, "kafka.version"), plan_get(p, "kafka.scala"),
-			    &r->kafka, err) != 0)
+	if (releases_load(p, r, err) != 0)
 		return -1;
-	if (catalog_release("zookeeper", plan_get(p, "zookeeper.version"), NULL, &r->zookeeper,
-			    err) != 0) {
-		release_free(&r->kafka);
-		return -1;
-	}
 	if (!shell_safe(r->kafka.top) || !shell_safe(r->kafka.libdir) ||
 	    !shell_safe(r->kafka.archive) || !shell_safe(r->zookeeper.top) ||
 	    !shell_safe(r->zookeeper.libdir) || !shell_safe(r->zookeeper.archive)) {
-		release_free(&r->kafka);
-		release_free(&r->zookeeper);
+		releases_free(r);
 		return msg_set(err, _("the release catalog names a file the commands cannot use"));
 	}
 	return 0;
-}
-
-static void
-free_releases(struct releases2 *r)
-{
-	release_free(&r->kafka);
-	release_free(&r->zookeeper);
 }
 
 static int
@@ -566,7 +548,7 @@ cmd_download(struct ctx *c, const struct tfile *f)
 								    : DEFAULT_SITE;
 	const char *sums = c->opt != NULL && c->opt->checksums != NULL ? c->opt->checksums
 								     : DEFAULT_SITE;
-	struct releases2 r;
+	struct releases r;
 	int rc;
 
 	if (load_releases(c->q, &r, c->err) != 0)
@@ -599,7 +581,7 @@ cmd_download(struct ctx *c, const struct tfile *f)
 		free(sum_path);
 		free(url);
 	}
-	free_releases(&r);
+	releases_free(&r);
 	return rc;
 }
 
@@ -622,7 +604,7 @@ jar_speaks_tls(const char *jar)
 static int
 cmd_jars(struct ctx *c, const struct tfile *f)
 {
-	struct releases2 r;
+	struct releases r;
 	char *removed;
 	const char *since = catalog_zookeeper_tls_since();
 	int rc;
@@ -671,7 +653,7 @@ cmd_jars(struct ctx *c, const struct tfile *f)
 		rc = section(c, f, "jars", "find_end");
 done:
 	free(removed);
-	free_releases(&r);
+	releases_free(&r);
 	return rc;
 }
 
@@ -732,7 +714,7 @@ cmd_text(struct ctx *c, const struct tfile *f, const struct step *s)
 {
 	struct buf escapes, files, log4j;
 	struct strlist clients = { 0 }, brokers = { 0 };
-	struct releases2 r;
+	struct releases r;
 	char *port_key = NULL;
 	int rc;
 
@@ -761,7 +743,7 @@ cmd_text(struct ctx *c, const struct tfile *f, const struct step *s)
 	free(port_key);
 	strlist_free(&clients);
 	strlist_free(&brokers);
-	free_releases(&r);
+	releases_free(&r);
 	buf_free(&escapes);
 	buf_free(&files);
 	buf_free(&log4j);

@@ -26,34 +26,6 @@
 #define SHA512_FILE_MAX (64 * 1024)
 #define COPY_CHUNK (256 * 1024)
 
-/* Kafka and ZooKeeper as the plan names them, looked up in the catalog. */
-struct releases {
-	struct release kafka;
-	struct release zookeeper;
-};
-
-static int
-releases_load(const struct plan *p, struct releases *r, struct msg *err)
-{
-	memset(r, 0, sizeof *r);
-	if (catalog_release("kafka", plan_get(p, "kafka.version"), plan_get(p, "kafka.scala"),
-			    &r->kafka, err) != 0)
-		return -1;
-	if (catalog_release("zookeeper", plan_get(p, "zookeeper.version"), NULL, &r->zookeeper,
-			    err) != 0) {
-		release_free(&r->kafka);
-		return -1;
-	}
-	return 0;
-}
-
-static void
-releases_free(struct releases *r)
-{
-	release_free(&r->kafka);
-	release_free(&r->zookeeper);
-}
-
 static const char *
 display_name(const struct release *r)
 {
