@@ -1051,6 +1051,23 @@ draw_wrapped(WINDOW *w, int top, int height, int width, const char *text, int sk
 	return row;
 }
 
+/*
+ * Draws text into body from the scroll position, after clamping the position
+ * to the text's wrapped height (known only once it is wrapped).
+ */
+static void
+draw_scrolled(struct tui *t, WINDOW *body, int height, int width, const char *text)
+{
+	int total = draw_wrapped(body, 0, height, width, text, 0, t->utf8);
+
+	if (t->preview_scroll > total - height)
+		t->preview_scroll = total - height;
+	if (t->preview_scroll < 0)
+		t->preview_scroll = 0;
+	werase(body);
+	draw_wrapped(body, 0, height, width, text, t->preview_scroll, t->utf8);
+}
+
 /* One output in the preview pane: its bytes (masked), its diff, or its description. */
 static void
 draw_output(struct tui *t, const struct layout *l, const struct output *o, size_t number,
@@ -1072,17 +1089,8 @@ draw_output(struct tui *t, const struct layout *l, const struct output *o, size_
 	mvwaddnstr(w, 0, 2, header, l->preview_w - 4);
 	if (o->kind == OUTPUT_TEXT) {
 		char *masked = diff ? review_diff(t->disk, o) : output_masked(o);
-		int total = draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2, masked, 0,
-					 t->utf8);
 
-		/* Clamp the scroll now that the wrapped height is known. */
-		if (t->preview_scroll > total - (l->preview_h - 2))
-			t->preview_scroll = total - (l->preview_h - 2);
-		if (t->preview_scroll < 0)
-			t->preview_scroll = 0;
-		werase(body);
-		draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2, masked, t->preview_scroll,
-			     t->utf8);
+		draw_scrolled(t, body, l->preview_h - 2, l->preview_w - 2, masked);
 		secure_free_str(masked);
 	} else {
 		draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2,
@@ -1101,22 +1109,13 @@ draw_preview(struct tui *t, const struct layout *l)
 
 	if (t->show_commands && t->commands != NULL) {
 		WINDOW *body;
-		int total;
 
 		w = newwin(l->preview_h, l->preview_w, l->preview_y, l->preview_x);
 		body = derwin(w, l->preview_h - 2, l->preview_w - 2, 1, 1);
 		werase(w);
 		box(w, 0, 0);
 		mvwaddnstr(w, 0, 2, _(" The commands (F2: back to the files) "), l->preview_w - 4);
-		total = draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2, t->commands, 0,
-				     t->utf8);
-		if (t->preview_scroll > total - (l->preview_h - 2))
-			t->preview_scroll = total - (l->preview_h - 2);
-		if (t->preview_scroll < 0)
-			t->preview_scroll = 0;
-		werase(body);
-		draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2, t->commands,
-			     t->preview_scroll, t->utf8);
+		draw_scrolled(t, body, l->preview_h - 2, l->preview_w - 2, t->commands);
 		wnoutrefresh(w);
 		wnoutrefresh(body);
 		delwin(body);
@@ -1249,17 +1248,9 @@ draw_text_screen(struct tui *t, const struct layout *l)
 		WINDOW *body = derwin(w, height - 2, width - 2, 1, 1);
 		char *shown = xstrdup(text.data ? text.data : "");
 
-		int total;
-
-		sanitize_lines(shown);
-		total = draw_wrapped(body, 0, height - 2, width - 2, shown, 0, t->utf8);
 		/* PgUp/PgDn scroll a text screen that does not fit. */
-		if (t->preview_scroll > total - (height - 2))
-			t->preview_scroll = total - (height - 2);
-		if (t->preview_scroll < 0)
-			t->preview_scroll = 0;
-		werase(body);
-		draw_wrapped(body, 0, height - 2, width - 2, shown, t->preview_scroll, t->utf8);
+		sanitize_lines(shown);
+		draw_scrolled(t, body, height - 2, width - 2, shown);
 		free(shown);
 		wnoutrefresh(body);
 		delwin(body);
