@@ -1511,6 +1511,42 @@ draw(struct tui *t)
 
 /* ------------------------------------------------------------ dialogs */
 
+/*
+ * A key for a dialog.  Ctrl-C (or SIGTERM, SIGHUP) and a terminal that is
+ * gone (read returns at once, again and again) both answer Esc, so no
+ * dialog can hold the wizard once its input has ended.
+ */
+static bool input_gone;
+
+static int
+dialog_key(WINDOW *w, wint_t *key)
+{
+	unsigned immediate = 0;
+
+	wtimeout(w, 100);
+	for (;;) {
+		struct timespec before, after;
+		long waited_ms;
+		int status;
+
+		if (quit_requested || input_gone)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &before);
+		status = wget_wch(w, key);
+		if (status != ERR)
+			return status;
+		clock_gettime(CLOCK_MONOTONIC, &after);
+		waited_ms = (after.tv_sec - before.tv_sec) * 1000 +
+			    (after.tv_nsec - before.tv_nsec) / 1000000;
+		if (waited_ms >= 50)
+			immediate = 0;
+		else if (++immediate >= 50)
+			input_gone = true;
+	}
+	*key = 27;
+	return OK;
+}
+
 static int
 ask(struct tui *t, const char *question, const char *answers)
 {
@@ -1521,10 +1557,12 @@ ask(struct tui *t, const char *question, const char *answers)
 	mvwaddnstr(w, 2, 2, question, width - 4);
 	wrefresh(w);
 	for (;;) {
-		ch = wgetch(w);
-		if (ch != ERR && strchr(answers, ch) != NULL)
-			break;
-		if (ch == 27)
+		wint_t key;
+
+		if (dialog_key(w, &key) != OK)
+			continue;
+		ch = (int)key;
+		if (ch == 27 || (ch > 0 && ch < 128 && strchr(answers, ch) != NULL))
 			break;
 	}
 	delwin(w);
@@ -1561,7 +1599,11 @@ show_help(struct tui *t)
 	wnoutrefresh(w);
 	wnoutrefresh(body);
 	doupdate();
-	wgetch(w);
+	{
+		wint_t key;
+
+		dialog_key(w, &key);
+	}
 	buf_free(&text);
 	delwin(body);
 	delwin(w);
@@ -1645,8 +1687,11 @@ show_failure(struct tui *t, const struct step *s, const char *text)
 	wnoutrefresh(w);
 	wnoutrefresh(body);
 	doupdate();
-	while (wgetch(w) == ERR)
-		;
+	{
+		wint_t key;
+
+		dialog_key(w, &key);
+	}
 	buf_free(&all);
 	delwin(body);
 	delwin(w);
@@ -1746,9 +1791,7 @@ prompt_text(struct tui *t, const char *question, const char *initial, char *out,
 		int status;
 
 		wrefresh(w);
-		status = wget_wch(w, &key);
-		if (status == ERR)
-			continue;
+		status = dialog_key(w, &key);
 		if (status == OK && (key == '\r' || key == '\n')) {
 			char *text;
 
@@ -2132,6 +2175,10 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 		draw(&t);
 		if (exit_after_draw)
 			break;
+		if (input_gone) {
+			ensure_saved(&t, &(struct msg){ "" });
+			break;
+		}
 		if (quit_requested && t.job != NULL) {
 			/* Ctrl-C cancels running work first; a second one quits. */
 			job_cancel(t.job);

@@ -54,4 +54,24 @@ kill -SEGV "$pid"
 status=$(tui_exit_status)
 [ "$status" = 139 ] || zk_fail "the crashed wizard did not die of SIGSEGV (status $status)"
 tui_check_restored "after SIGSEGV"
+# The terminal goes away while a dialog is open: the wizard ends (saving its
+# answers) instead of spinning on a closed input.
+tmux -L "$TUI_SOCKET" kill-server
+tui_start 80 24 -- "$ZK_TMP/c5"
+tui_wait "Enter: start"
+tui_keys Enter
+tui_wait "Download (1/7)"
+tui_keys F1
+tui_wait "(kafka.version)"
+pid=$(tui_pid) || zk_fail "cannot find the wizard's process"
+tmux -L "$TUI_SOCKET" kill-server
+ended=no
+for _ in $(seq 50); do
+  # Gone, or a zombie nobody reaps: either way it stopped running.
+  state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo gone)
+  case $state in gone | Z) ended=yes; break ;; esac
+  sleep 0.1
+done
+[ "$ended" = yes ] || { kill -9 "$pid" 2>/dev/null; zk_fail "the wizard kept running after its terminal went away (state $state)"; }
+
 echo "ok: colours obey NO_COLOR and monochrome; quitting, Ctrl-C and crashes restore the terminal"
