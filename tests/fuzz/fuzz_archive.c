@@ -28,6 +28,13 @@
 
 static char base[PATH_MAX];
 
+/* Each run removes what it made: the folder itself goes at exit. */
+static void
+remove_base(void)
+{
+	rmdir(base);
+}
+
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -40,6 +47,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		perror(base);
 		exit(1);
 	}
+	atexit(remove_base);
 	return 0;
 }
 
