@@ -15,7 +15,7 @@
 # shellcheck source-path=SCRIPTDIR source=../lib/common.sh
 . "$top_srcdir/tests/lib/common.sh"
 
-zk_need shuf awk cmp openssl timeout
+zk_need shuf awk openssl timeout sha256sum "${CC:-cc}"
 zk_tmpdir
 
 dircheck="$top_builddir/tests/fuzz/dircheck"
@@ -125,48 +125,84 @@ rerun() {
 
 steps=ca,certs,zookeeper,brokers,clients
 
-# ---- First, deterministically, the moment every write has: the manifest
-# already names the new version (step_write_file records it before the
-# rename), the file renamed into place, the step's final manifest not yet
-# saved.  The file is complete, and known as ours: the rerun completes.
-# arrive FROM TO FILE: FILE as a crashed run left it in TO, taken from FROM.
-arrive() {
-  new=$(sha256sum "$1/$3" | cut -d' ' -f1)
-  if grep -q " $3\$" "$2/.zktls-wizard/manifest"; then
-    # Replaced: the entry holds the old hash and the pending new one.
-    sed -i "s|^\(file [^ ]* [0-7]* [0-9a-f]*\) $3\$|\1+$new $3|" "$2/.zktls-wizard/manifest"
-  else
-    # New: the entry is the new version itself.
-    echo "file certs 0600 $new $3" >>"$2/.zktls-wizard/manifest"
-  fi
-  cp "$1/$3" "$2/$3"
+# ---- First, deterministically: a kill right after a given file was renamed
+# into place, before the step saved its manifest (written once per step).
+# A tiny LD_PRELOAD shim kills the process with SIGKILL as soon as rename()
+# has put ZKTLS_KILL_AFTER in place: the state a real kill at that moment
+# leaves, whatever the wizard records around its writes.
+cat >"$ZK_TMP/killafter.c" <<'SHIM'
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+int
+rename(const char *from, const char *to)
+{
+	int (*real)(const char *, const char *) =
+		(int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
+	const char *want = getenv("ZKTLS_KILL_AFTER");
+	const char *base = strrchr(to, '/') ? strrchr(to, '/') + 1 : to;
+	int rc = real(from, to);
+
+	if (rc == 0 && want != NULL && strcmp(base, want) == 0)
+		raise(SIGKILL);
+	return rc;
 }
-what="a new keystore in place, the manifest naming it as pending"
-d="$ZK_TMP/det"
-wizard --set key.type=ec-p256 --steps ca
-cp -a "$d" "$ZK_TMP/det-new"
-d="$ZK_TMP/det-new"
-wizard --set key.type=ec-p256 --steps certs
-arrive "$ZK_TMP/det-new" "$ZK_TMP/det" kafka-1.jks
-d="$ZK_TMP/det"
-# The first run died right after writing kafka-1.jks: the rerun completes.
-wizard --set key.type=ec-p256 --steps certs
-# --renew died right after replacing localhost.jks (ZooKeeper's): a rerun and a renewal complete.
-cp -a "$d" "$ZK_TMP/det-new2"
-d="$ZK_TMP/det-new2"
-wizard --set key.type=ec-p256 --steps certs --renew
-arrive "$ZK_TMP/det-new2" "$ZK_TMP/det" localhost.jks
-d="$ZK_TMP/det"
-wizard --set key.type=ec-p256 --steps certs
-wizard --set key.type=ec-p256 --steps certs --renew
-# --renew died between writing ca-key and ca-cert: the rerun completes.
-what="a new ca-key in place, ca-cert still the old one"
-cp -a "$d" "$ZK_TMP/det-new3"
-d="$ZK_TMP/det-new3"
-wizard --set key.type=ec-p256 --steps ca --renew
-arrive "$ZK_TMP/det-new3" "$ZK_TMP/det" ca-key
-d="$ZK_TMP/det"
+SHIM
+${CC:-cc} -shared -fPIC -o "$ZK_TMP/killafter.so" "$ZK_TMP/killafter.c" -ldl ||
+  zk_fail "cannot build the LD_PRELOAD shim"
+
+# kill_after FILE ARGS...: a run that dies right after FILE got its new version.
+kill_after() {
+  file=$1
+  shift
+  rc=0
+  # shellcheck disable=SC2046 # common_args gives words
+  ZKTLS_KILL_AFTER=$file LD_PRELOAD="$ZK_TMP/killafter.so" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+    "$ZKTLS" --batch $(common_args "$d") "$@" "$d" >"$ZK_TMP/killed.out" 2>&1 || rc=$?
+  [ "$rc" -eq 137 ] || { cat "$ZK_TMP/killed.out" >&2; zk_fail "$what: the run was not killed after $file (status $rc)"; }
+  kills=$((kills + 1))
+}
+
+# The first run dies between ca-key and ca-cert: the rerun completes.
+what="killed after the first ca-key"
+d="$ZK_TMP/det0"
+kill_after ca-key --set key.type=ec-p256 --steps ca,certs
 wizard --set key.type=ec-p256 --steps ca,certs
+
+# The first run dies right after writing kafka-1.jks: reruns complete.
+what="killed after the first kafka-1.jks"
+d="$ZK_TMP/det"
+kill_after kafka-1.jks --set key.type=ec-p256 --steps ca,certs
+"$dircheck" "$d" "$store_pw" "$ca_pw" >/dev/null || zk_fail "$what: a file is not complete"
+wizard --set key.type=ec-p256 --steps ca,certs
+wizard --set key.type=ec-p256 --steps ca,certs --renew
+
+# --renew dies right after replacing ZooKeeper's keystore (localhost.jks).
+what="killed after a renewed localhost.jks"
+kill_after localhost.jks --set key.type=ec-p256 --steps ca,certs --renew
+wizard --set key.type=ec-p256 --steps ca,certs
+wizard --set key.type=ec-p256 --steps ca,certs --renew
+
+# --renew dies between ca-key and ca-cert: the rerun repairs the pair.
+what="killed after a renewed ca-key"
+kill_after ca-key --set key.type=ec-p256 --steps ca,certs --renew
+wizard --set key.type=ec-p256 --steps ca,certs
+for pem in "$d"/*.pem; do
+  openssl verify -CAfile "$d/ca-cert" "$pem" >/dev/null 2>&1 ||
+    zk_fail "$what: $(basename "$pem") is not signed by the current ca-cert after the rerun"
+done
+
+# A config step dies right after kafka-1.properties got a changed answer.
+what="killed after a changed kafka-1.properties"
+wizard --set key.type=ec-p256 --steps zookeeper,brokers,clients
+kill_after kafka-1.properties --set key.type=ec-p256 --set sasl.password.consumer=Other-Pw-1 \
+  --steps zookeeper,brokers,clients
+wizard --set key.type=ec-p256 --steps zookeeper,brokers,clients
+wizard --set key.type=ec-p256 --set sasl.password.consumer=Other-Pw-1 --steps zookeeper,brokers,clients
 
 # ---- RSA 2048: a fresh directory, then --renew rewriting everything.
 what="rsa2048"
