@@ -756,7 +756,8 @@ plan_pin_positional(struct plan *p)
 			char *value;
 
 			snprintf(key, sizeof key, "broker.%s.%s", brokers.items[i], suffixes[j]);
-			if (plan_is_set(p, key))
+			/* An invalid name has no such key: nothing to pin until it is fixed. */
+			if (plan_is_set(p, key) || plan_get(p, key) == NULL)
 				continue;
 			value = xstrdup(plan_get(p, key));
 			plan_set(p, key, value, ORIGIN_FILE, NULL);

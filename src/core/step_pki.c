@@ -205,6 +205,18 @@ ca_load(const struct step_run *run, const struct pki_answers *a, struct ca *ca, 
 		rc = 0;
 		goto done;
 	}
+	/*
+	 * Only ca-key, and the wizard wrote it: the first run stopped before
+	 * ca-cert.  Start the CA again.
+	 */
+	if (key_data != NULL && cert_data == NULL && !a->import && run->manifest != NULL &&
+	    manifest_file_state(run->manifest, run->dir, CA_KEY_FILE, NULL) == FILE_OURS) {
+		run_report(run, _("%s has no %s (an interrupted run): making a new CA"),
+			   CA_KEY_FILE, CA_CERT_FILE);
+		*missing = true;
+		rc = 0;
+		goto done;
+	}
 	if (key_data == NULL || cert_data == NULL) {
 		msg_set(run->msg, _("%s exists but %s does not: the CA needs both (ca.mode=%s)"),
 			key_data != NULL ? CA_KEY_FILE : CA_CERT_FILE,

@@ -280,7 +280,8 @@ parse_long(const char *s, long min, long max, long *out)
 	char *end;
 	long v;
 
-	if (s[0] < '0' || s[0] > '9')
+	/* NULL: a key that names nothing (say, built from an invalid name). */
+	if (s == NULL || s[0] < '0' || s[0] > '9')
 		return false;
 	errno = 0;
 	v = strtol(s, &end, 10);

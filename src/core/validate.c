@@ -747,6 +747,24 @@ check_releases(const struct plan *p, struct problems *ps)
 	strlist_free(&types);
 }
 
+/* Drops the names that are not node names (or user names) from the list. */
+static void
+keep_valid_names(struct strlist *names, bool nodes)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < names->len; i++) {
+		bool ok = strlen(names->items[i]) <= ZK_NAME_MAX &&
+			  (nodes ? is_dns_label(names->items[i]) : is_user_name(names->items[i]));
+
+		if (ok)
+			names->items[kept++] = names->items[i];
+		else
+			free(names->items[i]);
+	}
+	names->len = kept;
+}
+
 void
 validate_plan(const struct plan *p, struct problems *out)
 {
@@ -758,6 +776,11 @@ validate_plan(const struct plan *p, struct problems *out)
 		if (strchr(answer_keys[i].pattern, '*') == NULL)
 			check_key(p, answer_keys[i].pattern, out);
 	plan_get_list(p, "brokers", &brokers);
+	/*
+	 * Only valid names have per-name answers: an invalid one is reported
+	 * once, on the list itself (check_key above).
+	 */
+	keep_valid_names(&brokers, true);
 	for (size_t i = 0; i < brokers.len; i++) {
 		static const char *const suffixes[] = { "id", "ssl_port", "sasl_ssl_port",
 							 "log_dir" };
@@ -770,6 +793,7 @@ validate_plan(const struct plan *p, struct problems *out)
 		}
 	}
 	plan_get_list(p, "sasl.users", &users);
+	keep_valid_names(&users, false);
 	for (size_t i = 0; i < users.len; i++) {
 		char key[128];
 

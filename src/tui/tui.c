@@ -329,6 +329,9 @@ build_descs(struct tui *t)
 
 				snprintf(key, sizeof key, "%.*s%s%s", (int)(star - s->keys[j]),
 					 s->keys[j], names.items[n], star + 1);
+				/* An invalid name has no answers: the list field shows its problem. */
+				if (!plan_has_key(key))
+					continue;
 				d = add_desc(t, key,
 					     pk ? _(pk->column ? pk->column : pk->label) : s->keys[j],
 					     pk && pk->kind == KIND_SECRET, false);
