@@ -547,7 +547,8 @@ check_numbers(const struct plan *p, const struct strlist *brokers, struct proble
 	long rf, isr, id, other;
 	char key_i[128], key_j[128];
 
-	for (size_t i = 0; i < ARRAY_SIZE(factors); i++)
+	/* With no valid broker the list's own problem says all there is to say. */
+	for (size_t i = 0; brokers->len > 0 && i < ARRAY_SIZE(factors); i++)
 		if (parse_long(plan_get(p, factors[i]), 1, 1000, &rf) && (size_t)rf > brokers->len) {
 			char *text = xasprintf(_("%s: %ld is more than the %zu broker(s); use at "
 						 "most %zu"), factors[i], rf, brokers->len,
