@@ -668,6 +668,24 @@ refuse_store_type(struct problems *ps, const char *store_type, const char *progr
 	buf_free(&readable);
 }
 
+/* Drops the names that are not node names (or user names) from the list. */
+static void
+keep_valid_names(struct strlist *names, bool nodes)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < names->len; i++) {
+		bool ok = strlen(names->items[i]) <= ZK_NAME_MAX &&
+			  (nodes ? is_dns_label(names->items[i]) : is_user_name(names->items[i]));
+
+		if (ok)
+			names->items[kept++] = names->items[i];
+		else
+			free(names->items[i]);
+	}
+	names->len = kept;
+}
+
 /*
  * The exact string Java reports for each node's certificate is its ZooKeeper
  * identity: the PKI's own parser decides whether Java would give it back.
@@ -681,6 +699,7 @@ check_node_dns(const struct plan *p, struct problems *ps)
 	if (!validate_value(p, "cert.dn", plan_get(p, "cert.dn"), &why))
 		return;
 	plan_get_nodes(p, &nodes);
+	keep_valid_names(&nodes, true);
 	for (size_t i = 0; i < nodes.len; i++) {
 		char *dn = pki_expand_name(plan_get(p, "cert.dn"), nodes.items[i]);
 		X509_NAME *name = pki_parse_dn(dn, &why);
@@ -746,24 +765,6 @@ check_releases(const struct plan *p, struct problems *ps)
 	    !strlist_contains(&types, store_type))
 		refuse_store_type(ps, store_type, "Kafka", kafka_version, "kafka.version", &types);
 	strlist_free(&types);
-}
-
-/* Drops the names that are not node names (or user names) from the list. */
-static void
-keep_valid_names(struct strlist *names, bool nodes)
-{
-	size_t kept = 0;
-
-	for (size_t i = 0; i < names->len; i++) {
-		bool ok = strlen(names->items[i]) <= ZK_NAME_MAX &&
-			  (nodes ? is_dns_label(names->items[i]) : is_user_name(names->items[i]));
-
-		if (ok)
-			names->items[kept++] = names->items[i];
-		else
-			free(names->items[i]);
-	}
-	names->len = kept;
 }
 
 void
