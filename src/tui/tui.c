@@ -58,6 +58,11 @@ struct field_desc {
 	char node[ZK_NAME_MAX + 1];    /* table cell: the row's name */
 	char list_key[32];     /* table cell or list field: the list it belongs to */
 	enum answer_kind kind;
+	/*
+	 * A password field starts empty: empty keeps this value (wiped when the
+	 * form goes), anything typed replaces it.
+	 */
+	char *kept;
 };
 
 struct tui {
@@ -233,6 +238,16 @@ attr_for(const struct tui *t, enum color_pair pair)
 
 /* ------------------------------------------------------------ the form */
 
+static void
+free_descs(struct tui *t)
+{
+	for (size_t i = 0; i < t->desc_count; i++)
+		secure_free_str(t->descs[i].kept);
+	free(t->descs);
+	t->descs = NULL;
+	t->desc_count = 0;
+}
+
 static struct field_desc *
 add_desc(struct tui *t, const char *key, const char *label, bool secret, bool confirm)
 {
@@ -246,6 +261,8 @@ add_desc(struct tui *t, const char *key, const char *label, bool secret, bool co
 	d->secret = secret;
 	d->confirm = confirm;
 	d->column = -1;
+	if (secret && !confirm)
+		d->kept = xstrdup(plan_get(t->plan, key) ? plan_get(t->plan, key) : "");
 	d->row = t->desc_count > 1 ? t->descs[t->desc_count - 2].row + 1 : 0;
 	return d;
 }
@@ -283,9 +300,7 @@ build_descs(struct tui *t)
 {
 	const struct step *s = current_step(t);
 
-	free(t->descs);
-	t->descs = NULL;
-	t->desc_count = 0;
+	free_descs(t);
 	if (s == NULL)
 		return;
 	for (size_t i = 0; s->keys[i] != NULL;) {
@@ -601,7 +616,7 @@ build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 		if (d->readonly)
 			field_opts_off(input, O_EDIT);
 		{
-			const char *value = initial_value(t, d);
+			const char *value = d->secret ? "" : initial_value(t, d);
 			bool foreign = !t->utf8 && !is_ascii(value);
 
 			/*
@@ -764,13 +779,13 @@ screen_problem(struct tui *t, size_t *field_index)
 	for (size_t i = 0; i < t->desc_count; i++) {
 		const struct problem *pr = problems_find(&t->problems, t->descs[i].key);
 
-		/* Only a password typed here needs its repeat. */
-		if (t->descs[i].confirm && plan_origin(t->plan, t->descs[i].key) != ORIGIN_TUI)
-			continue;
 		if (t->descs[i].confirm) {
+			/* Only a password typed here needs its repeat. */
+			char *typed = i > 0 ? field_text(t->inputs_of[i - 1]) : xstrdup("");
 			char *again = field_text(t->inputs_of[i]);
-			bool same = strcmp(again, plan_get(t->plan, t->descs[i].key)) == 0;
+			bool same = typed[0] == '\0' || strcmp(again, typed) == 0;
 
+			secure_free_str(typed);
 			secure_free_str(again);
 			if (!same) {
 				*field_index = i;
@@ -801,6 +816,11 @@ sync_field(struct tui *t)
 	if (!field_status(t->inputs_of[index]) || d->confirm)
 		return;
 	value = field_text(t->inputs_of[index]);
+	/* An empty password field keeps the password it had. */
+	if (d->secret && value[0] == '\0') {
+		free(value);
+		value = xstrdup(d->kept ? d->kept : "");
+	}
 	list_key = strcmp(d->key, "brokers") == 0 || strcmp(d->key, "sasl.users") == 0;
 	if (strcmp(value, plan_get(t->plan, d->key)) != 0) {
 		char key[160];
@@ -1289,6 +1309,14 @@ draw_bottom(struct tui *t, const struct layout *l)
 		mvaddnstr(l->message_y, 0, line, t->cols);
 	} else if (d != NULL && d->list_key[0] != '\0') {
 		mvaddnstr(l->message_y, 0, _("F5 add  F6 rename  F8 remove"), t->cols);
+	} else if (d != NULL && d->secret && !d->confirm) {
+		char *typed = field_text(t->inputs_of[index]);
+
+		if (typed[0] == '\0')
+			mvaddnstr(l->message_y, 0,
+				  _("(unchanged) Leave it empty to keep the password; type to replace it."),
+				  t->cols);
+		secure_free_str(typed);
 	}
 	attrset(A_NORMAL);
 	move(l->status_y, 0);
@@ -2242,7 +2270,7 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 	secure_free_str(t.commands);
 	manifest_free(&t.manifest);
 	strlist_free(&t.written);
-	free(t.descs);
+	free_descs(&t);
 	if (t.trace != NULL)
 		fclose(t.trace);
 	return 0;
