@@ -9,7 +9,7 @@ packages="build-essential autoconf automake autopoint gettext pkg-config
   libncurses-dev libssl-dev libcurl4-openssl-dev libarchive-dev libcmocka-dev"
 if [ "${1:-}" = --test ]; then
   packages="$packages default-jdk-headless zookeeper tmux shellcheck openssl
-    python3 procps locales valgrind"
+    python3 procps locales valgrind groff-base"
 fi
 
 missing=

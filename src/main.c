@@ -152,7 +152,13 @@ main(int argc, char **argv)
 	int opt, status;
 
 	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	{
+		/* The build tree's catalogs for tests, as ZKTLS_DATADIR is for data. */
+		const char *localedir = getenv("ZKTLS_LOCALEDIR");
+
+		bindtextdomain(PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir
+										  : LOCALEDIR);
+	}
 	textdomain(PACKAGE);
 	signal(SIGPIPE, SIG_IGN);
 

@@ -1578,27 +1578,46 @@ dialog_key(WINDOW *w, wint_t *key)
 	return OK;
 }
 
+/*
+ * A yes/no(/cancel) question.  Returns 'y', 'n' or 'c' (Esc: 'c'), whatever
+ * letters the translation uses for them; with_cancel offers the third answer.
+ */
 static int
-ask(struct tui *t, const char *question, const char *answers)
+ask(struct tui *t, const char *question, bool with_cancel)
 {
-	int width = t->cols - 10, ch;
+	/* TRANSLATORS: the keys that answer yes, no and cancel, in this order (e.g. "jna"). */
+	const char *letters = _("ync");
+	int width = t->cols - 10, answer = 'c';
 	WINDOW *w = newwin(5, width, t->rows / 2 - 2, 5);
 
+	if (strlen(letters) != 3)
+		letters = "ync";
 	box(w, 0, 0);
 	mvwaddnstr(w, 2, 2, question, width - 4);
 	wrefresh(w);
 	for (;;) {
 		wint_t key;
+		const char *at;
 
 		if (dialog_key(w, &key) != OK)
 			continue;
-		ch = (int)key;
-		if (ch == 27 || (ch > 0 && ch < 128 && strchr(answers, ch) != NULL))
+		if (key == 27)
 			break;
+		/* The English letters always work too. */
+		if (key > 0 && key < 128 && (at = strchr(letters, (int)key)) != NULL &&
+		    (with_cancel || at - letters < 2)) {
+			answer = "ync"[at - letters];
+			break;
+		}
+		if (key > 0 && key < 128 && (at = strchr("ync", (int)key)) != NULL &&
+		    (with_cancel || at - "ync" < 2)) {
+			answer = (int)key;
+			break;
+		}
 	}
 	delwin(w);
 	touchwin(stdscr);
-	return ch;
+	return answer;
 }
 
 static void
@@ -1772,7 +1791,7 @@ confirm_quit(struct tui *t)
 
 	if (!t->unsaved)
 		return true;
-	ch = ask(t, _("Save your answers before quitting? (y)es, (n)o, (c)ancel"), "ync");
+	ch = ask(t, _("Save your answers before quitting? (y)es, (n)o, (c)ancel"), true);
 	if (ch == 'c' || ch == 27)
 		return false;
 	if (ch == 'y' && ensure_saved(t, &err) != 0) {
@@ -1895,7 +1914,7 @@ edit_list(struct tui *t, int action)
 		char question[256];
 
 		snprintf(question, sizeof question, _("Remove %s and its answers? (y/n)"), node);
-		if (ask(t, question, "yn") != 'y')
+		if (ask(t, question, false) != 'y')
 			return;
 		rc = plan_remove_name(t->plan, list_key, node, ORIGIN_TUI, &err);
 	} else {

@@ -21,7 +21,8 @@ tui_start() {
   mkdir -p "$TUI_ASAN_DIR"
   cmd="env ASAN_OPTIONS=log_path=$TUI_ASAN_DIR/asan UBSAN_OPTIONS=log_path=$TUI_ASAN_DIR/ubsan ZKTLS_DATADIR=$ZKTLS_DATADIR LC_ALL=${TUI_LC_ALL:-C.UTF-8}$env_args $ZKTLS"
   for arg in "$@"; do cmd="$cmd '$arg'"; done
-  cmd="$cmd; echo ZKTLS-EXIT=\$?; stty -a | tr ';' '\\n' | grep -w -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo; exec sleep 600"
+  # One line, printed at once: the status, then the settings the shell got back.
+  cmd="$cmd; st=\$?; echo \"ZKTLS-EXIT=\$st \$(stty -a | tr ';' '\\n' | grep -w -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' ')\"; exec sleep 600"
   tmux -L "$TUI_SOCKET" -f /dev/null new-session -d -x "$width" -y "$height" "$cmd"
   trap 'tui_cleanup' EXIT
 }
@@ -70,14 +71,14 @@ tui_exit_status() {
     [ "$(date +%s)" -lt "$deadline" ] || { tui_screen >&2; zk_fail "the wizard did not exit"; }
     sleep 0.1
   done
-  tui_screen | sed -n 's/^ZKTLS-EXIT=//p'
+  tui_screen | sed -n 's/^ZKTLS-EXIT=\([0-9]*\).*/\1/p'
 }
 
 # After the wizard: the shell's terminal is usable again.
 tui_check_restored() {
   [ "$(tmux -L "$TUI_SOCKET" display-message -p '#{alternate_on}')" = 0 ] || zk_fail "$1: still on the alternate screen"
   [ "$(tmux -L "$TUI_SOCKET" display-message -p '#{cursor_flag}')" = 1 ] || zk_fail "$1: the cursor is hidden"
-  settings=$(tui_screen | grep -A1 '^ZKTLS-EXIT=' | tail -n 1)
+  settings=$(tui_screen -J | sed -n 's/^ZKTLS-EXIT=[0-9]* //p')
   echo " $settings " | grep -q ' echo ' || zk_fail "$1: echo is off ($settings)"
   echo " $settings " | grep -q ' icanon ' || zk_fail "$1: the terminal is not in canonical mode ($settings)"
 }
