@@ -803,8 +803,13 @@ plan_hash_keys(const struct plan *p, const struct strlist *keys, char out[65])
 	memcpy(sorted, keys->items, keys->len * sizeof *sorted);
 	qsort(sorted, keys->len, sizeof *sorted, compare_strings);
 	buf_init(&text);
+	/*
+	 * Secrets stay out: an unsalted hash of ca.password in the manifest would
+	 * let anyone who reads it test guesses faster than against ca-key.
+	 */
 	for (size_t i = 0; i < keys->len; i++)
-		buf_printf(&text, "%s=%s\n", sorted[i], plan_get(p, sorted[i]));
+		buf_printf(&text, "%s=%s\n", sorted[i],
+			   answer_key_is_secret(sorted[i]) ? "(secret)" : plan_get(p, sorted[i]));
 	sha256_hex(text.data ? text.data : "", text.len, out);
 	buf_free_secure(&text);
 	free(sorted);

@@ -685,8 +685,12 @@ test_hash_changes_with_read_answers_only(void **state)
 	unit_set(p, "zookeeper.secure_port", "2182");
 	plan_hash_keys(p, &keys, h2);
 	assert_string_equal(h0, h2);
-	/* A read answer that changes does. */
+	/* A read password that changes does not: the hash is no guessing oracle. */
 	unit_set(p, "store.password", "another-one");
+	plan_hash_keys(p, &keys, h3);
+	assert_string_equal(h0, h3);
+	/* A read answer that changes does. */
+	unit_set(p, "zookeeper.secure_port", "2999");
 	plan_hash_keys(p, &keys, h3);
 	assert_string_not_equal(h0, h3);
 	strlist_free(&keys);
