@@ -23,8 +23,9 @@ int fs_read_file(const char *path, size_t max, char **data, size_t *len, struct 
 int fs_sha256_file(const char *path, char out[65], struct msg *err);
 
 /*
- * Makes the working directory (mode 0700) if absent; an existing one must be a
- * directory (not a symlink) owned by us, and is tightened to 0700.
+ * Makes the working directory (mode 0700) if absent; an existing one (or the
+ * directory a symlink leads to) must be a directory owned by us, and is
+ * tightened to 0700.
  */
 int fs_make_workdir(const char *dir, struct msg *err);
 /* mkdir -p with mode for each directory created. */
