@@ -468,6 +468,70 @@ compute_layout(const struct tui *t)
 	return l;
 }
 
+/*
+ * Prose (explanations, help, messages) breaks between words; files break
+ * anywhere, with a continuation mark.  Returns text with newlines put at the
+ * last space that keeps each line within width - 1 columns.
+ */
+static char *
+word_wrap(const char *text, int width)
+{
+	char *out = xstrdup(text);
+	char *line = out;
+
+	while (*line != '\0') {
+		char *last_space = NULL, *p = line;
+		int cols = 0;
+
+		while (*p != '\0' && *p != '\n') {
+			mbstate_t state;
+			wchar_t wc;
+			size_t n;
+			int w;
+
+			memset(&state, 0, sizeof state);
+			n = mbrtowc(&wc, p, strlen(p), &state);
+			if (n == 0 || n == (size_t)-1 || n == (size_t)-2)
+				n = 1, w = 1;
+			else if ((w = wcwidth(wc)) < 0)
+				w = 1;
+			if (*p == ' ')
+				last_space = p;
+			if (cols + w > width - 1 && last_space != NULL)
+				break;
+			cols += w;
+			p += n;
+		}
+		if (*p == '\0')
+			break;
+		if (*p == '\n') {
+			line = p + 1;
+			continue;
+		}
+		*last_space = '\n';
+		line = last_space + 1;
+	}
+	return out;
+}
+
+/* Rows the step's explanation takes above the form: all it needs, at most 3. */
+static int
+explain_rows(const struct tui *t, int width)
+{
+	const struct step *s = current_step(t);
+	char *prose;
+	int rows = 1;
+
+	if (s == NULL)
+		return 2;
+	prose = word_wrap(_(s->explain), width);
+	for (const char *p = prose; *p != '\0'; p++)
+		if (*p == '\n')
+			rows++;
+	free(prose);
+	return rows < 2 ? 2 : rows > 3 ? 3 : rows;
+}
+
 static int
 text_columns(const char *text)
 {
@@ -562,7 +626,8 @@ build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 	struct layout l = compute_layout(t);
 	struct form_builder b = { .last_row = -1 };
 	int label_cols = 12, input_cols, width = l.form_w - 3;
-	int rows_per_page = l.form_h - 4;
+	int top = 1 + explain_rows(t, l.form_w - 2);
+	int rows_per_page = l.form_h - 1 - top;
 	int name_w = 8, xs[16], ws[16];
 	size_t focus = 0;
 	bool have_focus = false;
@@ -576,8 +641,9 @@ build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 		if (t->descs[i].column < 0 && !t->descs[i].header &&
 		    text_columns(t->descs[i].label) + 1 > label_cols)
 			label_cols = text_columns(t->descs[i].label) + 1;
-	if (label_cols > width / 2)
-		label_cols = width / 2;
+	/* Labels as long as they need, if the answers keep 16 columns. */
+	if (label_cols > width - 17)
+		label_cols = width - 17;
 	input_cols = width - label_cols - 1;
 	if (input_cols < 8)
 		return;
@@ -649,7 +715,7 @@ build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 	t->form_win = newwin(l.form_h, l.form_w, l.form_y, l.form_x);
 	keypad(t->form_win, TRUE);
 	set_form_win(t->form, t->form_win);
-	set_form_sub(t->form, derwin(t->form_win, l.form_h - 4, l.form_w - 2, 3, 1));
+	set_form_sub(t->form, derwin(t->form_win, rows_per_page, l.form_w - 2, top, 1));
 	post_form(t->form);
 	if (have_focus)
 		set_current_field(t->form, t->inputs_of[focus]);
@@ -1171,10 +1237,16 @@ draw_form_box(struct tui *t, const struct layout *l)
 	}
 	box(w, 0, 0);
 	if (s != NULL) {
-		WINDOW *explain = derwin(w, 2, l->form_w - 2, 1, 1);
+		int rows = explain_rows(t, l->form_w - 2);
+		WINDOW *explain = derwin(w, rows, l->form_w - 2, 1, 1);
+
+		char *prose = word_wrap(_(s->explain), l->form_w - 2);
 
 		werase(explain);
-		draw_wrapped(explain, 0, 2, l->form_w - 2, _(s->explain), 0, t->utf8);
+		/* Cut to three rows at most: F1 has the rest. */
+		if (draw_wrapped(explain, 0, rows, l->form_w - 2, prose, 0, t->utf8) > rows)
+			mvwaddnstr(w, 0, l->form_w - 14, _(" F1: more "), 12);
+		free(prose);
 		wnoutrefresh(explain);
 		delwin(explain);
 	}
@@ -1187,7 +1259,8 @@ draw_form_box(struct tui *t, const struct layout *l)
 		screen_problem(t, &problem_index);
 		/* A text mark, not colour alone, for every row with a problem. */
 		for (int row = first_row; row < first_row + (int)t->rows_per_page; row++)
-			mvwaddch(w, 3 + row - first_row, l->form_w - 2, ' ');
+			mvwaddch(w, 1 + explain_rows(t, l->form_w - 2) + row - first_row,
+				 l->form_w - 2, ' ');
 		for (size_t i = 0; i < t->desc_count; i++) {
 			const struct field_desc *d = &t->descs[i];
 			bool bad = i == problem_index ||
@@ -1197,7 +1270,8 @@ draw_form_box(struct tui *t, const struct layout *l)
 			if (!bad || d->row < first_row || d->row >= first_row + (int)t->rows_per_page)
 				continue;
 			wattrset(w, attr_for(t, PAIR_ERROR) | A_BOLD);
-			mvwaddch(w, 3 + d->row - first_row, l->form_w - 2, '!');
+			mvwaddch(w, 1 + explain_rows(t, l->form_w - 2) + d->row - first_row,
+				 l->form_w - 2, '!');
 			wattrset(w, A_NORMAL);
 		}
 		if (pages > 1) {
@@ -1271,9 +1345,13 @@ draw_text_screen(struct tui *t, const struct layout *l)
 		WINDOW *body = derwin(w, height - 2, width - 2, 1, 1);
 		char *shown = xstrdup(text.data ? text.data : "");
 
+		char *prose;
+
 		/* PgUp/PgDn scroll a text screen that does not fit. */
 		sanitize_lines(shown);
-		draw_scrolled(t, body, height - 2, width - 2, shown);
+		prose = word_wrap(shown, width - 2);
+		draw_scrolled(t, body, height - 2, width - 2, prose);
+		free(prose);
 		free(shown);
 		wnoutrefresh(body);
 		delwin(body);
@@ -1645,7 +1723,12 @@ show_help(struct tui *t)
 			  "this help."));
 	werase(w);
 	box(w, 0, 0);
-	draw_wrapped(body, 0, height - 2, width - 4, text.data, 0, t->utf8);
+	{
+		char *prose = word_wrap(text.data, width - 4);
+
+		draw_wrapped(body, 0, height - 2, width - 4, prose, 0, t->utf8);
+		free(prose);
+	}
 	wnoutrefresh(w);
 	wnoutrefresh(body);
 	doupdate();
@@ -1733,7 +1816,12 @@ show_failure(struct tui *t, const struct step *s, const char *text)
 	mvwaddnstr(w, 0, 2, title, width - 4);
 	wattrset(w, A_NORMAL);
 	mvwaddnstr(w, height - 1, 2, _(" Any key: close "), width - 4);
-	draw_wrapped(body, 0, height - 3, width - 4, all.data, 0, t->utf8);
+	{
+		char *prose = word_wrap(all.data, width - 4);
+
+		draw_wrapped(body, 0, height - 3, width - 4, prose, 0, t->utf8);
+		free(prose);
+	}
 	wnoutrefresh(w);
 	wnoutrefresh(body);
 	doupdate();

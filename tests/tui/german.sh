@@ -105,7 +105,8 @@ tui_wait "Enter: Start   1-7: zu einem Schritt   F10: Beenden"
 tui_wait "Arbeitsverzeichnis: "
 tui_wait "verwendbar: beschreibbar, mit genug freiem Platz"
 # The whole introduction is there, up to its last word.
-tui_screen | grep -q "den Brokern\\." || zk_fail "the German welcome text is cut off"
+tui_screen | sed -e 's/^[│|] *//' -e 's/ *[│|]$//' | tr '\n' ' ' | grep -q "den Brokern\\." ||
+  zk_fail "the German welcome text is cut off"
 check_fits "welcome"
 
 # A step: title, labels, explanation whole, the preview's header.
@@ -114,7 +115,9 @@ tui_wait "ZooKeeper (5/7)"
 tui_wait "ZooKeeper-TLS-Port"
 tui_wait "java.env (0644, neu)"
 tui_wait "Seite 1/2: Tab für mehr"
-tui_screen | grep -q "Keystore und Truststore\\." || zk_fail "the German step explanation is cut off"
+# Prose wraps between words: read the box's rows as one text.
+tui_screen | sed -e 's/^[│|] *//' -e 's/ *[│|]$//' | tr '\n' ' ' | grep -q "Keystore und Truststore\\." ||
+  zk_fail "the German step explanation is cut off"
 check_fits "the ZooKeeper step"
 
 # An error at a field: the field is marked, the message is batch's German one.
