@@ -843,6 +843,13 @@ preflight_dir(const char *dir, unsigned long long need_bytes, struct msg *msg)
 	struct statvfs vfs;
 	struct stat st;
 
+	/* Someone else's directory (or a link to one) is refused first, by name. */
+	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid != geteuid()) {
+		free(probe_dir);
+		return msg_set(msg, _("%s belongs to another user: choose a directory of your "
+				      "own"), dir);
+	}
+
 	/* The nearest existing ancestor decides writability and space. */
 	while (stat(probe_dir, &st) != 0) {
 		char *slash = strrchr(probe_dir, '/');
