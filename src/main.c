@@ -30,6 +30,7 @@ enum {
 	OPT_RENEW,
 	OPT_EXIT_AFTER_FIRST_DRAW,
 	OPT_EXPORT_COMMANDS,
+	OPT_RESET_TO,
 	OPT_COMMANDS_EMBED_SECRETS,
 };
 
@@ -45,6 +46,7 @@ static const struct option long_options[] = {
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "renew", no_argument, NULL, OPT_RENEW },
 	{ "export-commands", required_argument, NULL, OPT_EXPORT_COMMANDS },
+	{ "reset-to", required_argument, NULL, OPT_RESET_TO },
 	{ "commands-embed-secrets", no_argument, NULL, OPT_COMMANDS_EMBED_SECRETS },
 	/* Hidden, for bench/: start-up time to the first full screen. */
 	{ "exit-after-first-draw", no_argument, NULL, OPT_EXIT_AFTER_FIRST_DRAW },
@@ -79,6 +81,8 @@ print_help(void)
 		"                         of openssl, keytool, curl and cp commands\n"
 		"      --commands-embed-secrets  put the passwords into that script (else it\n"
 		"                         reads them from the environment or asks)\n"
+		"      --reset-to=STEP    with --batch: put DIR back as it was before STEP\n"
+		"                         (removes what STEP and later steps wrote)\n"
 		"  -h, --help             display this help and exit\n"
 		"  -V, --version          output version information and exit\n\n"), stdout);
 	fputs(_("Exit status: 0 success, 1 a problem with the answers or a failed step,\n"
@@ -144,7 +148,7 @@ main(int argc, char **argv)
 	const char *answers_file = NULL, *step_list = NULL, *dir = DEFAULT_DIR;
 	struct run_options options = { .mirror = DEFAULT_SITE, .checksums = DEFAULT_SITE };
 	bool batch = false, check = false;
-	const char *export_commands = NULL;
+	const char *export_commands = NULL, *reset_to = NULL;
 	unsigned commands_mode = 0;
 	unsigned flags = 0;
 	struct msg err = { "" };
@@ -197,6 +201,9 @@ main(int argc, char **argv)
 		case OPT_EXPORT_COMMANDS:
 			export_commands = optarg;
 			break;
+		case OPT_RESET_TO:
+			reset_to = optarg;
+			break;
 		case OPT_COMMANDS_EMBED_SECRETS:
 			commands_mode |= COMMANDS_EMBED_SECRETS;
 			break;
@@ -236,6 +243,8 @@ main(int argc, char **argv)
 	if (load_answers(p, dir, answers_file, &assignments, &err) != 0 && batch) {
 		fprintf(stderr, "%s: %s\n", PACKAGE, err.text);
 		status = 1;
+	} else if (batch && reset_to != NULL) {
+		status = batch_reset(p, dir, reset_to, flags);
 	} else if (batch && export_commands != NULL) {
 		status = batch_export_commands(p, export_commands, commands_mode, &options);
 	} else if (batch) {

@@ -9,6 +9,7 @@
 #include "batch/batch.h"
 #include "core/fsutil.h"
 #include "core/i18n.h"
+#include "core/reset.h"
 #include "core/validate.h"
 
 #define CONF_NAME "zktls-wizard.conf"
@@ -176,4 +177,39 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 		inputs_free(&inputs);
 	}
 	return status;
+}
+
+static void
+print_line(void *user, const char *line)
+{
+	(void)user;
+	printf("%s\n", line);
+}
+
+int
+batch_reset(struct plan *p, const char *dir, const char *step_id, unsigned flags)
+{
+	struct msg err = { "" };
+
+	if (step_find(step_id) == NULL) {
+		struct buf valid;
+
+		buf_init(&valid);
+		for (size_t j = 0; j < step_count; j++)
+			buf_printf(&valid, "%s%s", j ? "," : "", steps[j]->id);
+		fprintf(stderr, _("zktls-wizard: --reset-to: unknown step '%s'; the steps are %s\n"),
+			step_id, valid.data);
+		buf_free(&valid);
+		return 2;
+	}
+	if (!fs_exists(dir)) {
+		fprintf(stderr, _("zktls-wizard: %s does not exist: nothing to reset\n"), dir);
+		return 1;
+	}
+	if (reset_from_step(p, dir, step_id, flags, print_line, NULL, &err) != 0) {
+		fprintf(stderr, "zktls-wizard: %s\n", err.text);
+		return 1;
+	}
+	printf(_("%s is as it was before the step '%s'\n"), dir, step_id);
+	return 0;
 }

@@ -13,6 +13,9 @@ int batch_run(struct plan *p, const char *dir, const char *step_list, unsigned f
 int batch_export_commands(struct plan *p, const char *path, unsigned mode,
 			  const struct run_options *options);
 
+/* --reset-to STEP: DIR as it was before STEP; returns the exit status. */
+int batch_reset(struct plan *p, const char *dir, const char *step_id, unsigned flags);
+
 /* zktls-wizard check DIR: reports per file, problems first; returns the exit status. */
 int batch_check(const char *dir);
 
