@@ -947,7 +947,7 @@ draw_title(struct tui *t)
 }
 
 enum shown_state {
-	SHOWN_TODO,
+	SHOWN_OPEN,
 	SHOWN_DONE,
 	SHOWN_STALE,
 	SHOWN_FAILED,
@@ -966,7 +966,7 @@ shown_state(const struct tui *t, size_t i)
 	case STEP_STATE_NEW:
 		break;
 	}
-	return SHOWN_TODO;
+	return SHOWN_OPEN;
 }
 
 /* Where the diff of the shown file first differs, less two rows of context. */
@@ -1021,7 +1021,7 @@ state_glyph(const struct tui *t, size_t i)
 		return t->utf8 ? "↻" : "~";
 	case SHOWN_FAILED:
 		return "!";
-	case SHOWN_TODO:
+	case SHOWN_OPEN:
 		break;
 	}
 	return t->utf8 ? "·" : ".";
@@ -1038,7 +1038,7 @@ state_attr(const struct tui *t, size_t i)
 	case SHOWN_STALE:
 	case SHOWN_FAILED:
 		return attr_for(t, PAIR_ERROR);
-	case SHOWN_TODO:
+	case SHOWN_OPEN:
 		break;
 	}
 	return A_NORMAL;
