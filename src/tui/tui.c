@@ -1698,15 +1698,44 @@ ask(struct tui *t, const char *question, bool with_cancel)
 	return answer;
 }
 
+/*
+ * A box of prose over the screen until a key is pressed: the help, a failed
+ * step.  title (may be NULL) goes on the top border, in attr.
+ */
+static void
+show_box(struct tui *t, int height, const char *title, attr_t attr, const char *text)
+{
+	int width = t->cols - 8;
+	WINDOW *w = newwin(height, width, (t->rows - height) / 2, 4);
+	WINDOW *body = derwin(w, height - 3, width - 4, 1, 2);
+	char *prose = word_wrap(text, width - 4);
+	wint_t key;
+
+	werase(w);
+	box(w, 0, 0);
+	if (title != NULL) {
+		wattrset(w, attr);
+		mvwaddnstr(w, 0, 2, title, width - 4);
+		wattrset(w, A_NORMAL);
+	}
+	mvwaddnstr(w, height - 1, 2, _(" Any key: close "), width - 4);
+	draw_wrapped(body, 0, height - 3, width - 4, prose, 0, t->utf8);
+	free(prose);
+	wnoutrefresh(w);
+	wnoutrefresh(body);
+	doupdate();
+	dialog_key(w, &key);
+	delwin(body);
+	delwin(w);
+	touchwin(stdscr);
+}
+
 static void
 show_help(struct tui *t)
 {
 	const struct field_desc *d = current_desc(t, NULL);
 	const struct answer_key *k = d ? answer_key_find(d->key, NULL) : NULL;
 	const struct step *s = current_step(t);
-	int height = t->rows - 6, width = t->cols - 8;
-	WINDOW *w = newwin(height, width, 3, 4);
-	WINDOW *body = derwin(w, height - 2, width - 4, 1, 2);
 	struct buf text;
 
 	buf_init(&text);
@@ -1719,27 +1748,9 @@ show_help(struct tui *t)
 			  "file shown; PgUp and PgDn scroll it; F2 shows the article's shell commands "
 			  "for this step with your answers, ready to copy; F7 shows what changes against the "
 			  "file on disk; F9 reviews every file of every step; F5, F6 and F8 add, "
-			  "rename and remove brokers and SASL users; F10 quits.\n\nAny key closes "
-			  "this help."));
-	werase(w);
-	box(w, 0, 0);
-	{
-		char *prose = word_wrap(text.data, width - 4);
-
-		draw_wrapped(body, 0, height - 2, width - 4, prose, 0, t->utf8);
-		free(prose);
-	}
-	wnoutrefresh(w);
-	wnoutrefresh(body);
-	doupdate();
-	{
-		wint_t key;
-
-		dialog_key(w, &key);
-	}
+			  "rename and remove brokers and SASL users; F10 quits."));
+	show_box(t, t->rows - 6, _(" Help "), A_BOLD, text.data);
 	buf_free(&text);
-	delwin(body);
-	delwin(w);
 }
 
 /* ------------------------------------------------------------ navigation */
@@ -1798,9 +1809,6 @@ run_current_step(struct tui *t)
 static void
 show_failure(struct tui *t, const struct step *s, const char *text)
 {
-	int height = t->rows - 8 < 14 ? t->rows - 8 : 14, width = t->cols - 8;
-	WINDOW *w = newwin(height, width, (t->rows - height) / 2, 4);
-	WINDOW *body = derwin(w, height - 3, width - 4, 1, 2);
 	char title[160];
 	struct buf all;
 
@@ -1809,31 +1817,10 @@ show_failure(struct tui *t, const struct step *s, const char *text)
 		   _("Fix the answer or the cause named above, then press Enter on this step "
 		     "to run it again. Files written before the failure are complete; nothing "
 		     "is half-written."));
-	werase(w);
-	box(w, 0, 0);
 	snprintf(title, sizeof title, _(" %s failed "), _(s->title));
-	wattrset(w, attr_for(t, PAIR_ERROR) | A_BOLD);
-	mvwaddnstr(w, 0, 2, title, width - 4);
-	wattrset(w, A_NORMAL);
-	mvwaddnstr(w, height - 1, 2, _(" Any key: close "), width - 4);
-	{
-		char *prose = word_wrap(all.data, width - 4);
-
-		draw_wrapped(body, 0, height - 3, width - 4, prose, 0, t->utf8);
-		free(prose);
-	}
-	wnoutrefresh(w);
-	wnoutrefresh(body);
-	doupdate();
-	{
-		wint_t key;
-
-		dialog_key(w, &key);
-	}
+	show_box(t, t->rows - 8 < 14 ? t->rows - 8 : 14, title, attr_for(t, PAIR_ERROR) | A_BOLD,
+		 all.data);
 	buf_free(&all);
-	delwin(body);
-	delwin(w);
-	touchwin(stdscr);
 }
 
 /* The worker is done: take its result and move on, or stay and say why. */
