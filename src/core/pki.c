@@ -467,6 +467,69 @@ add_entry(X509_NAME *name, int nid, const char *value, bool same_rdn, const char
 	return 0;
 }
 
+/* OpenSSL's -subj names any attribute OpenSSL knows. */
+static int
+subject_nid(const char *type, struct msg *err)
+{
+	int nid = OBJ_txt2nid(type);
+
+	if (nid == NID_undef)
+		msg_set(err, _("unknown attribute type \"%s\" (use C, ST, L, O, OU, CN, ...)"), type);
+	return nid;
+}
+
+/* keytool's -dname: only the keywords Java prints back by name. */
+static int
+java_nid(const char *type, struct msg *err)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(rfc2253_keywords); k++)
+		if (strcmp(type, rfc2253_keywords[k].keyword) == 0)
+			return rfc2253_keywords[k].nid;
+	msg_set(err, _("\"%s\" is not one of the attribute types Java prints by name (CN, OU, "
+		       "O, L, ST, C, STREET, DC, UID; upper case)"), type);
+	return NID_undef;
+}
+
+/*
+ * One RDN, TYPE=VALUE[+TYPE=VALUE...], from *pos up to a character of stops
+ * other than '+'; lookup names the types.  Returns 0 or -1 with err set.
+ */
+static int
+add_rdn(X509_NAME *name, const char **pos, const char *stops, bool hex_pairs,
+	int (*lookup)(const char *type, struct msg *err), struct msg *err)
+{
+	const char *s = *pos;
+	bool same_rdn = false;
+
+	for (;;) {
+		const char *eq = strchr(s, '=');
+		char *type, *value;
+		int nid, rc;
+
+		if (eq == NULL)
+			return msg_set(err, _("\"%s\" is not TYPE=VALUE"), s);
+		type = xstrndup(s, (size_t)(eq - s));
+		nid = lookup(type, err);
+		if (nid == NID_undef) {
+			free(type);
+			return -1;
+		}
+		s = eq + 1;
+		value = read_value(&s, stops, hex_pairs);
+		rc = add_entry(name, nid, value, same_rdn, type, err);
+		free(type);
+		free(value);
+		if (rc < 0)
+			return -1;
+		if (*s != '+')
+			break;
+		s++;
+		same_rdn = true;
+	}
+	*pos = s;
+	return 0;
+}
+
 X509_NAME *
 pki_parse_subject(const char *text, struct msg *err)
 {
@@ -481,39 +544,8 @@ pki_parse_subject(const char *text, struct msg *err)
 	}
 	s++;
 	while (*s != '\0') {
-		bool same_rdn = false;
-
-		for (;;) {
-			const char *eq = strchr(s, '=');
-			char *type, *value;
-			int nid;
-
-			if (eq == NULL) {
-				msg_set(err, _("\"%s\" is not TYPE=VALUE"), s);
-				goto fail;
-			}
-			type = xstrndup(s, (size_t)(eq - s));
-			nid = OBJ_txt2nid(type);
-			if (nid == NID_undef) {
-				msg_set(err, _("unknown attribute type \"%s\" (use C, ST, L, O, OU, CN, "
-					       "...)"), type);
-				free(type);
-				goto fail;
-			}
-			s = eq + 1;
-			value = read_value(&s, "/+", false);
-			if (add_entry(name, nid, value, same_rdn, type, err) < 0) {
-				free(type);
-				free(value);
-				goto fail;
-			}
-			free(type);
-			free(value);
-			if (*s != '+')
-				break;
-			s++;
-			same_rdn = true;
-		}
+		if (add_rdn(name, &s, "/+", false, subject_nid, err) != 0)
+			goto fail;
 		if (*s == '/')
 			s++;
 	}
@@ -576,42 +608,9 @@ pki_parse_dn(const char *text, struct msg *err)
 	}
 	for (size_t i = rdns.len; i-- > 0;) {
 		const char *r = rdns.items[i];
-		bool same_rdn = false;
 
-		for (;;) {
-			const char *eq = strchr(r, '=');
-			char *keyword, *value;
-			int nid = NID_undef;
-
-			if (eq == NULL) {
-				msg_set(err, _("\"%s\" is not TYPE=VALUE"), r);
-				goto fail;
-			}
-			keyword = xstrndup(r, (size_t)(eq - r));
-			for (size_t k = 0; k < ARRAY_SIZE(rfc2253_keywords); k++)
-				if (strcmp(keyword, rfc2253_keywords[k].keyword) == 0)
-					nid = rfc2253_keywords[k].nid;
-			if (nid == NID_undef) {
-				msg_set(err, _("\"%s\" is not one of the attribute types Java prints by "
-					       "name (CN, OU, O, L, ST, C, STREET, DC, UID; upper case)"),
-					keyword);
-				free(keyword);
-				goto fail;
-			}
-			r = eq + 1;
-			value = read_value(&r, "+", true);
-			if (add_entry(name, nid, value, same_rdn, keyword, err) < 0) {
-				free(keyword);
-				free(value);
-				goto fail;
-			}
-			free(keyword);
-			free(value);
-			if (*r != '+')
-				break;
-			r++;
-			same_rdn = true;
-		}
+		if (add_rdn(name, &r, "+", true, java_nid, err) != 0)
+			goto fail;
 	}
 	if (X509_NAME_entry_count(name) == 0) {
 		msg_set(err, _("the name is empty"));
