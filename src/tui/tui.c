@@ -28,6 +28,7 @@
 #include "core/validate.h"
 #include "tui/job.h"
 #include "tui/termprobe.h"
+#include "tui/text.h"
 #include "tui/tui.h"
 
 #define MIN_COLS 80
@@ -196,24 +197,6 @@ trace_event(struct tui *t, const char *event)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	fprintf(t->trace, "%s %lld.%09ld\n", event, (long long)now.tv_sec, now.tv_nsec);
 	fflush(t->trace);
-}
-
-/* Text from outside the render (file names, server errors) must not drive the terminal. */
-static void
-sanitize(char *s)
-{
-	for (unsigned char *p = (unsigned char *)s; *p != '\0'; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = '?';
-}
-
-/* As sanitize(), but keeps the newlines that separate lines. */
-static void
-sanitize_lines(char *s)
-{
-	for (unsigned char *p = (unsigned char *)s; *p != '\0'; p++)
-		if ((*p < 0x20 && *p != '\n') || *p == 0x7f)
-			*p = '?';
 }
 
 static attr_t
@@ -386,43 +369,6 @@ form_teardown(struct tui *t)
 	}
 }
 
-static bool
-is_ascii(const char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s >= 0x80)
-			return false;
-	return true;
-}
-
-/* \u00e4 for each non-ASCII character (UTF-8 decoded by hand: the locale is not UTF-8). */
-static char *
-escape_non_ascii(const char *s)
-{
-	struct buf out;
-
-	buf_init(&out);
-	while (*s != '\0') {
-		unsigned char c = (unsigned char)*s;
-		unsigned long cp = c;
-		size_t n = 1;
-
-		if (c >= 0xf0 && s[1] && s[2] && s[3])
-			cp = ((c & 0x07UL) << 18) | ((s[1] & 0x3fUL) << 12) | ((s[2] & 0x3fUL) << 6) |
-			     (s[3] & 0x3fUL), n = 4;
-		else if (c >= 0xe0 && s[1] && s[2])
-			cp = ((c & 0x0fUL) << 12) | ((s[1] & 0x3fUL) << 6) | (s[2] & 0x3fUL), n = 3;
-		else if (c >= 0xc0 && s[1])
-			cp = ((c & 0x1fUL) << 6) | (s[1] & 0x3fUL), n = 2;
-		if (cp < 0x80)
-			buf_addc(&out, (char)cp);
-		else
-			buf_printf(&out, "\\u%04lx", cp);
-		s += n;
-	}
-	return out.data ? buf_steal(&out, NULL) : xstrdup("");
-}
-
 /* What the field shows: the answer, or for a secret the answer too (masked by O_PUBLIC). */
 static const char *
 initial_value(const struct tui *t, const struct field_desc *d)
@@ -468,81 +414,20 @@ compute_layout(const struct tui *t)
 	return l;
 }
 
-/*
- * Prose (explanations, help, messages) breaks between words; files break
- * anywhere, with a continuation mark.  Returns text with newlines put at the
- * last space that keeps each line within width - 1 columns.
- */
-static char *
-word_wrap(const char *text, int width)
-{
-	char *out = xstrdup(text);
-	char *line = out;
-
-	while (*line != '\0') {
-		char *last_space = NULL, *p = line;
-		int cols = 0;
-
-		while (*p != '\0' && *p != '\n') {
-			mbstate_t state;
-			wchar_t wc;
-			size_t n;
-			int w;
-
-			memset(&state, 0, sizeof state);
-			n = mbrtowc(&wc, p, strlen(p), &state);
-			if (n == 0 || n == (size_t)-1 || n == (size_t)-2)
-				n = 1, w = 1;
-			else if ((w = wcwidth(wc)) < 0)
-				w = 1;
-			if (*p == ' ')
-				last_space = p;
-			if (cols + w > width - 1 && last_space != NULL)
-				break;
-			cols += w;
-			p += n;
-		}
-		if (*p == '\0')
-			break;
-		if (*p == '\n') {
-			line = p + 1;
-			continue;
-		}
-		*last_space = '\n';
-		line = last_space + 1;
-	}
-	return out;
-}
-
 /* Rows the step's explanation takes above the form: all it needs, at most 3. */
 static int
 explain_rows(const struct tui *t, int width)
 {
 	const struct step *s = current_step(t);
 	char *prose;
-	int rows = 1;
+	int rows;
 
 	if (s == NULL)
 		return 2;
-	prose = word_wrap(_(s->explain), width);
-	for (const char *p = prose; *p != '\0'; p++)
-		if (*p == '\n')
-			rows++;
+	prose = text_word_wrap(_(s->explain), width);
+	rows = text_line_count(prose);
 	free(prose);
 	return rows < 2 ? 2 : rows > 3 ? 3 : rows;
-}
-
-static int
-text_columns(const char *text)
-{
-	wchar_t wide[160];
-	size_t n = mbstowcs(wide, text, ARRAY_SIZE(wide) - 1);
-	int cols;
-
-	if (n == (size_t)-1)
-		return (int)strlen(text);
-	cols = wcswidth(wide, n);
-	return cols < 0 ? (int)n : cols;
 }
 
 static bool
@@ -683,14 +568,14 @@ build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 			field_opts_off(input, O_EDIT);
 		{
 			const char *value = d->secret ? "" : initial_value(t, d);
-			bool foreign = !t->utf8 && !is_ascii(value);
+			bool foreign = !t->utf8 && !text_is_ascii(value);
 
 			/*
 			 * Outside UTF-8 a non-ASCII answer cannot be edited faithfully:
 			 * show it escaped (a secret stays hidden), and leave it as it is.
 			 */
 			if (foreign) {
-				char *escaped = escape_non_ascii(value);
+				char *escaped = text_escape_non_ascii(value);
 
 				field_opts_off(input, O_EDIT);
 				set_field_buffer(input, 0, escaped);
@@ -975,7 +860,7 @@ first_change_row(struct tui *t)
 {
 	const struct output *o;
 	char *diff;
-	int row = 0, found = -1;
+	int found;
 
 	if (t->render.count == 0)
 		return 0;
@@ -983,14 +868,7 @@ first_change_row(struct tui *t)
 	if (o->kind != OUTPUT_TEXT)
 		return 0;
 	diff = review_diff(t->disk, o);
-	for (const char *line = diff; *line != '\0' && found < 0; row++) {
-		if (line[0] != ' ')
-			found = row;
-		line = strchr(line, '\n');
-		if (line == NULL)
-			break;
-		line++;
-	}
+	found = text_first_change(diff);
 	secure_free_str(diff);
 	return found > 2 ? found - 2 : 0;
 }
@@ -1085,44 +963,13 @@ draw_wrapped(WINDOW *w, int top, int height, int width, const char *text, int sk
 
 		do {
 			/* Columns, not bytes: what the terminal will take for the chunk. */
-			int cols = 0;
-			size_t bytes = 0;
-			bool continued;
+			size_t bytes = text_chunk(line + done, len - done, width);
+			bool continued = done + bytes < len;
 
-			while (done + bytes < len) {
-				mbstate_t state;
-				wchar_t wc;
-				size_t n;
-				int w_cols;
-
-				memset(&state, 0, sizeof state);
-				n = mbrtowc(&wc, line + done + bytes, len - done - bytes, &state);
-				if (n == 0 || n == (size_t)-1 || n == (size_t)-2) {
-					/* Not a character here: one byte, shown as '?'. */
-					n = 1;
-					w_cols = 1;
-				} else {
-					w_cols = wcwidth(wc);
-					if (w_cols < 0)
-						w_cols = 1;
-				}
-				/* Wide characters count two columns; never split one. */
-				if (cols + w_cols > width - 1)
-					break;
-				bytes += n;
-				cols += w_cols;
-			}
-			if (bytes == 0 && done < len)
-				bytes = 1;
-			continued = done + bytes < len;
 			if (row >= skip && row - skip < height) {
 				char *chunk = xstrndup(line + done, bytes);
 
-				/* Outside a UTF-8 locale, bytes above ASCII cannot be shown as they are. */
-				for (char *p = chunk; *p != '\0'; p++)
-					if ((unsigned char)*p < 0x20 || *p == 0x7f ||
-					    (!utf8 && (unsigned char)*p >= 0x80))
-						*p = '?';
+				text_for_display(chunk, utf8);
 				mvwaddstr(w, top + row - skip, 0, chunk);
 				if (continued)
 					mvwaddstr(w, top + row - skip, width - 1, utf8 ? "↩" : "\\");
@@ -1171,7 +1018,7 @@ draw_output(struct tui *t, const struct layout *l, const struct output *o, size_
 
 	werase(w);
 	box(w, 0, 0);
-	sanitize(path);
+	text_sanitize(path);
 	snprintf(header, sizeof header, " %s (%04o, %s%s) [%zu/%zu %s] ", path, o->mode,
 		 review_change_name(change), diff ? _(", diff") : "", number, count, keys);
 	free(path);
@@ -1240,7 +1087,7 @@ draw_form_box(struct tui *t, const struct layout *l)
 		int rows = explain_rows(t, l->form_w - 2);
 		WINDOW *explain = derwin(w, rows, l->form_w - 2, 1, 1);
 
-		char *prose = word_wrap(_(s->explain), l->form_w - 2);
+		char *prose = text_word_wrap(_(s->explain), l->form_w - 2);
 
 		werase(explain);
 		/* Cut to three rows at most: F1 has the rest. */
@@ -1348,8 +1195,8 @@ draw_text_screen(struct tui *t, const struct layout *l)
 		char *prose;
 
 		/* PgUp/PgDn scroll a text screen that does not fit. */
-		sanitize_lines(shown);
-		prose = word_wrap(shown, width - 2);
+		text_sanitize_lines(shown);
+		prose = text_word_wrap(shown, width - 2);
 		draw_scrolled(t, body, height - 2, width - 2, prose);
 		free(prose);
 		free(shown);
@@ -1407,15 +1254,6 @@ draw_bottom(struct tui *t, const struct layout *l)
 	attrset(A_NORMAL);
 }
 
-static void
-format_bytes(char *out, size_t size, double bytes)
-{
-	if (bytes >= 1024.0 * 1024.0)
-		snprintf(out, size, "%.1f MiB", bytes / (1024.0 * 1024.0));
-	else
-		snprintf(out, size, "%.0f KiB", bytes / 1024.0);
-}
-
 /* The running step: what it does, a bar when the size is known, and how to cancel. */
 static void
 draw_progress(struct tui *t)
@@ -1432,7 +1270,7 @@ draw_progress(struct tui *t)
 	snprintf(line, sizeof line, " %s ", s ? _(s->title) : "");
 	mvwaddnstr(w, 0, 2, line, width - 4);
 	snprintf(line, sizeof line, "%s", v.has_progress && v.what[0] ? v.what : _("Working..."));
-	sanitize(line);
+	text_sanitize(line);
 	mvwaddnstr(w, 1, 2, line, width - 4);
 	line[0] = '\0';
 	if (v.has_progress && v.progress.items_total > 0) {
@@ -1447,20 +1285,20 @@ draw_progress(struct tui *t)
 		for (int i = 0; i < bar; i++)
 			waddch(w, i < filled ? '#' : ' ');
 		wprintw(w, "] %3d%%", (int)(fraction * 100.0));
-		format_bytes(done, sizeof done, (double)v.progress.done);
-		format_bytes(total, sizeof total, (double)v.progress.total);
+		text_format_bytes(done, sizeof done, (double)v.progress.done);
+		text_format_bytes(total, sizeof total, (double)v.progress.total);
 		if (v.progress.rate > 0) {
 			double eta = (double)(v.progress.total - v.progress.done) / v.progress.rate;
 			char rate[32];
 
-			format_bytes(rate, sizeof rate, v.progress.rate);
+			text_format_bytes(rate, sizeof rate, v.progress.rate);
 			snprintf(line, sizeof line, _("%s of %s, %s/s, %d:%02d left"), done, total,
 				 rate, (int)eta / 60, (int)eta % 60);
 		} else {
 			snprintf(line, sizeof line, _("%s of %s"), done, total);
 		}
 	} else if (v.has_progress && v.progress.done > 0) {
-		format_bytes(done, sizeof done, (double)v.progress.done);
+		text_format_bytes(done, sizeof done, (double)v.progress.done);
 		snprintf(line, sizeof line, "%s", done);
 	}
 	mvwaddnstr(w, 3, 2, line, width - 4);
@@ -1548,7 +1386,7 @@ draw_review(struct tui *t, const struct layout *l)
 		if (o == NULL)
 			break;
 		path = xstrdup(o->path);
-		sanitize(path);
+		text_sanitize(path);
 		snprintf(line, sizeof line, "%-10s %-28s %s", steps[step_index]->id, path,
 			 review_change_name(review_change(t->disk, o)));
 		free(path);
@@ -1708,7 +1546,7 @@ show_box(struct tui *t, int height, const char *title, attr_t attr, const char *
 	int width = t->cols - 8;
 	WINDOW *w = newwin(height, width, (t->rows - height) / 2, 4);
 	WINDOW *body = derwin(w, height - 3, width - 4, 1, 2);
-	char *prose = word_wrap(text, width - 4);
+	char *prose = text_word_wrap(text, width - 4);
 	wint_t key;
 
 	werase(w);
@@ -1838,9 +1676,9 @@ finish_job(struct tui *t)
 	}
 	if (result != STEP_OK) {
 		t->events[t->screen - 1] = EVENT_FAILED;
-		sanitize_lines(err.text);
+		text_sanitize_lines(err.text);
 		show_failure(t, s, err.text);
-		sanitize(err.text);
+		text_sanitize(err.text);
 		set_message(t, true, "%s: %s", _(s->title), err.text);
 		return;
 	}
@@ -2286,7 +2124,7 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 
 		/* The first problem fits the message line; the fields show the rest. */
 		snprintf(first, sizeof first, "%.*s", (int)strcspn(notice, "\n"), notice);
-		sanitize(first);
+		text_sanitize(first);
 		set_message(&t, true, "%s", first);
 	}
 
