@@ -29,93 +29,8 @@
 #include "tui/job.h"
 #include "tui/termprobe.h"
 #include "tui/text.h"
+#include "tui/tui-int.h"
 #include "tui/tui.h"
-
-#define MIN_COLS 80
-#define MIN_ROWS 24
-#define WIDE_COLS 120
-#define STEP_LIST_WIDTH 22
-#define CONF_NAME "zktls-wizard.conf"
-
-enum color_pair {
-	PAIR_TITLE = 1,
-	PAIR_ERROR,
-	PAIR_DONE,
-	PAIR_CURRENT,
-	PAIR_DIM,
-};
-
-/* One editable answer on the current screen. */
-struct field_desc {
-	char key[160];
-	char label[160];
-	bool secret;
-	bool confirm;          /* the repeat of the secret field above it */
-	bool readonly;         /* a list edited with F5/F6/F8, not by typing */
-	bool header;           /* a table's column titles: no input */
-	int row;               /* row in the form, across pages */
-	int column;            /* table cell: its column; -1 outside tables */
-	int column_count;      /* table cell or header: the table's columns */
-	char node[ZK_NAME_MAX + 1];    /* table cell: the row's name */
-	char list_key[32];     /* table cell or list field: the list it belongs to */
-	enum answer_kind kind;
-	/*
-	 * A password field starts empty: empty keeps this value (wiped when the
-	 * form goes), anything typed replaces it.
-	 */
-	char *kept;
-};
-
-struct tui {
-	struct plan *plan;
-	const char *dir;
-	const struct run_options *options;
-	unsigned flags;
-	struct inputs inputs;
-	bool utf8;
-	bool color;
-
-	/* 0: welcome; 1..step_count: steps; step_count + 1: finish. */
-	size_t screen;
-	/*
-	 * What this session saw happen; done and stale come from the manifest,
-	 * so they survive a restart and follow the answers.
-	 */
-	enum screen_event {
-		EVENT_NONE,
-		EVENT_FAILED,
-	} events[16];
-	struct manifest manifest;   /* read when a screen is entered */
-	struct disk_cache *disk;    /* the files on disk, read once per screen */
-	bool show_diff;             /* F7: the preview shows what changes on disk */
-	bool show_commands;         /* F2: the preview shows the step's shell commands */
-	char *commands;             /* ... rendered with the answers of the last keystroke */
-	/* F9: every file of every step, as it would be written, with what changes. */
-	bool reviewing;
-	struct render_result review[16];
-	size_t review_selected;
-
-	struct field_desc *descs;
-	size_t desc_count;
-	FIELD **fields;         /* label and input fields, NULL-terminated */
-	FIELD **inputs_of;      /* per desc: its input field */
-	size_t rows_per_page;
-	FORM *form;
-	WINDOW *form_win;
-
-	struct render_result render;
-	size_t preview_file;
-	int preview_scroll;
-	struct problems problems;
-	char message[1024];
-	bool message_is_error;
-	struct strlist written;
-	struct job *job;        /* the step running on the worker thread, if any */
-	bool unsaved;
-	bool too_small;
-	int rows, cols;
-	FILE *trace;
-};
 
 /* ------------------------------------------------------------ signals */
 
@@ -163,46 +78,10 @@ install_signal_handlers(void)
 		sigaction(crash_signals[i], &sa, NULL);
 }
 
-/* ------------------------------------------------------------ helpers */
-
-static const struct step *
-current_step(const struct tui *t)
-{
-	if (t->screen == 0 || t->screen > step_count)
-		return NULL;
-	return steps[t->screen - 1];
-}
-
-static void
-set_message(struct tui *t, bool error, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void
-set_message(struct tui *t, bool error, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(t->message, sizeof t->message, fmt, ap);
-	va_end(ap);
-	t->message_is_error = error;
-}
-
-static void
-trace_event(struct tui *t, const char *event)
-{
-	struct timespec now;
-
-	if (t->trace == NULL)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	fprintf(t->trace, "%s %lld.%09ld\n", event, (long long)now.tv_sec, now.tv_nsec);
-	fflush(t->trace);
-}
-
 static attr_t
 attr_for(const struct tui *t, enum color_pair pair)
 {
-	if (t->color)
+	if (t->term.color)
 		return COLOR_PAIR(pair);
 	switch (pair) {
 	case PAIR_TITLE:
@@ -224,11 +103,11 @@ attr_for(const struct tui *t, enum color_pair pair)
 static void
 free_descs(struct tui *t)
 {
-	for (size_t i = 0; i < t->desc_count; i++)
-		secure_free_str(t->descs[i].kept);
-	free(t->descs);
-	t->descs = NULL;
-	t->desc_count = 0;
+	for (size_t i = 0; i < t->form.count; i++)
+		secure_free_str(t->form.descs[i].kept);
+	free(t->form.descs);
+	t->form.descs = NULL;
+	t->form.count = 0;
 }
 
 static struct field_desc *
@@ -236,8 +115,8 @@ add_desc(struct tui *t, const char *key, const char *label, bool secret, bool co
 {
 	struct field_desc *d;
 
-	t->descs = xrealloc(t->descs, (t->desc_count + 1) * sizeof *t->descs);
-	d = &t->descs[t->desc_count++];
+	t->form.descs = xrealloc(t->form.descs, (t->form.count + 1) * sizeof *t->form.descs);
+	d = &t->form.descs[t->form.count++];
 	memset(d, 0, sizeof *d);
 	snprintf(d->key, sizeof d->key, "%s", key);
 	snprintf(d->label, sizeof d->label, "%s", label);
@@ -246,7 +125,7 @@ add_desc(struct tui *t, const char *key, const char *label, bool secret, bool co
 	d->column = -1;
 	if (secret && !confirm)
 		d->kept = xstrdup(plan_get(t->plan, key) ? plan_get(t->plan, key) : "");
-	d->row = t->desc_count > 1 ? t->descs[t->desc_count - 2].row + 1 : 0;
+	d->row = t->form.count > 1 ? t->form.descs[t->form.count - 2].row + 1 : 0;
 	return d;
 }
 
@@ -350,22 +229,22 @@ build_descs(struct tui *t)
 static void
 form_teardown(struct tui *t)
 {
-	if (t->form != NULL) {
-		unpost_form(t->form);
-		free_form(t->form);
-		t->form = NULL;
+	if (t->form.form != NULL) {
+		unpost_form(t->form.form);
+		free_form(t->form.form);
+		t->form.form = NULL;
 	}
-	if (t->fields != NULL) {
-		for (size_t i = 0; t->fields[i] != NULL; i++)
-			free_field(t->fields[i]);
-		free(t->fields);
-		t->fields = NULL;
+	if (t->form.fields != NULL) {
+		for (size_t i = 0; t->form.fields[i] != NULL; i++)
+			free_field(t->form.fields[i]);
+		free(t->form.fields);
+		t->form.fields = NULL;
 	}
-	free(t->inputs_of);
-	t->inputs_of = NULL;
-	if (t->form_win != NULL) {
-		delwin(t->form_win);
-		t->form_win = NULL;
+	free(t->form.inputs_of);
+	t->form.inputs_of = NULL;
+	if (t->form.win != NULL) {
+		delwin(t->form.win);
+		t->form.win = NULL;
 	}
 }
 
@@ -391,25 +270,25 @@ compute_layout(const struct tui *t)
 	struct layout l;
 
 	memset(&l, 0, sizeof l);
-	l.wide = t->cols >= WIDE_COLS;
-	l.status_y = t->rows - 1;
-	l.message_y = t->rows - 2;
+	l.wide = t->term.cols >= WIDE_COLS;
+	l.status_y = t->term.rows - 1;
+	l.message_y = t->term.rows - 2;
 	if (l.wide) {
-		int rest = t->cols - STEP_LIST_WIDTH;
+		int rest = t->term.cols - STEP_LIST_WIDTH;
 
-		l.steps_y = 1, l.steps_x = 0, l.steps_h = t->rows - 3, l.steps_w = STEP_LIST_WIDTH;
-		l.form_y = 1, l.form_x = STEP_LIST_WIDTH, l.form_h = t->rows - 3;
+		l.steps_y = 1, l.steps_x = 0, l.steps_h = t->term.rows - 3, l.steps_w = STEP_LIST_WIDTH;
+		l.form_y = 1, l.form_x = STEP_LIST_WIDTH, l.form_h = t->term.rows - 3;
 		l.form_w = rest / 2;
 		l.preview_y = 1, l.preview_x = l.form_x + l.form_w;
-		l.preview_h = t->rows - 3, l.preview_w = t->cols - l.preview_x;
+		l.preview_h = t->term.rows - 3, l.preview_w = t->term.cols - l.preview_x;
 	} else {
-		int body = t->rows - 4;
+		int body = t->term.rows - 4;
 
-		l.steps_y = 1, l.steps_x = 0, l.steps_h = 1, l.steps_w = t->cols;
-		l.form_y = 2, l.form_x = 0, l.form_w = t->cols;
+		l.steps_y = 1, l.steps_x = 0, l.steps_h = 1, l.steps_w = t->term.cols;
+		l.form_y = 2, l.form_x = 0, l.form_w = t->term.cols;
 		l.form_h = body * 45 / 100;
 		l.preview_y = l.form_y + l.form_h, l.preview_x = 0;
-		l.preview_h = body - l.form_h, l.preview_w = t->cols;
+		l.preview_h = body - l.form_h, l.preview_w = t->term.cols;
 	}
 	return l;
 }
@@ -443,18 +322,18 @@ narrow_kind(enum answer_kind kind)
 static void
 table_geometry(const struct tui *t, size_t header, int width, int *name_w, int xs[], int ws[])
 {
-	const struct field_desc *h = &t->descs[header];
+	const struct field_desc *h = &t->form.descs[header];
 	int wide_columns = 0, narrow_total = 0, x;
 
 	*name_w = 8;
-	for (size_t i = header + 1; i < t->desc_count && t->descs[i].column >= 0; i++)
-		if (text_columns(t->descs[i].node) + 1 > *name_w)
-			*name_w = text_columns(t->descs[i].node) + 1;
+	for (size_t i = header + 1; i < t->form.count && t->form.descs[i].column >= 0; i++)
+		if (text_columns(t->form.descs[i].node) + 1 > *name_w)
+			*name_w = text_columns(t->form.descs[i].node) + 1;
 	if (*name_w > width / 4)
 		*name_w = width / 4;
 	for (int c = 0; c < h->column_count; c++) {
-		const struct field_desc *cell = header + 1 + (size_t)c < t->desc_count
-							? &t->descs[header + 1 + (size_t)c] : NULL;
+		const struct field_desc *cell = header + 1 + (size_t)c < t->form.count
+							? &t->form.descs[header + 1 + (size_t)c] : NULL;
 
 		if (cell != NULL && cell->column == c && narrow_kind(cell->kind)) {
 			ws[c] = 9;
@@ -505,7 +384,7 @@ builder_add(struct form_builder *b, int row, int x, int width, bool active)
 	return f;
 }
 
-static void
+void
 build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 {
 	struct layout l = compute_layout(t);
@@ -519,32 +398,32 @@ build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 
 	form_teardown(t);
 	build_descs(t);
-	if (t->desc_count == 0 || rows_per_page < 1)
+	if (t->form.count == 0 || rows_per_page < 1)
 		return;
 	/* Labels as wide as the widest (in columns), within half of the form. */
-	for (size_t i = 0; i < t->desc_count; i++)
-		if (t->descs[i].column < 0 && !t->descs[i].header &&
-		    text_columns(t->descs[i].label) + 1 > label_cols)
-			label_cols = text_columns(t->descs[i].label) + 1;
+	for (size_t i = 0; i < t->form.count; i++)
+		if (t->form.descs[i].column < 0 && !t->form.descs[i].header &&
+		    text_columns(t->form.descs[i].label) + 1 > label_cols)
+			label_cols = text_columns(t->form.descs[i].label) + 1;
 	/* Labels as long as they need, if the answers keep 16 columns. */
 	if (label_cols > width - 17)
 		label_cols = width - 17;
 	input_cols = width - label_cols - 1;
 	if (input_cols < 8)
 		return;
-	t->rows_per_page = (size_t)rows_per_page;
-	b.rows_per_page = t->rows_per_page;
-	t->inputs_of = xcalloc(t->desc_count, sizeof *t->inputs_of);
-	for (size_t i = 0; i < t->desc_count; i++) {
-		const struct field_desc *d = &t->descs[i];
+	t->form.rows_per_page = (size_t)rows_per_page;
+	b.rows_per_page = t->form.rows_per_page;
+	t->form.inputs_of = xcalloc(t->form.count, sizeof *t->form.inputs_of);
+	for (size_t i = 0; i < t->form.count; i++) {
+		const struct field_desc *d = &t->form.descs[i];
 		FIELD *input;
 
 		if (d->header) {
 			table_geometry(t, i, width, &name_w, xs, ws);
-			for (int c = 0; c < d->column_count && i + 1 + (size_t)c < t->desc_count; c++) {
+			for (int c = 0; c < d->column_count && i + 1 + (size_t)c < t->form.count; c++) {
 				FIELD *title = builder_add(&b, d->row, xs[c], ws[c] - 1, false);
 
-				set_field_buffer(title, 0, t->descs[i + 1 + (size_t)c].label);
+				set_field_buffer(title, 0, t->form.descs[i + 1 + (size_t)c].label);
 				set_field_fore(title, A_BOLD);
 			}
 			continue;
@@ -568,7 +447,7 @@ build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 			field_opts_off(input, O_EDIT);
 		{
 			const char *value = d->secret ? "" : initial_value(t, d);
-			bool foreign = !t->utf8 && !text_is_ascii(value);
+			bool foreign = !t->term.utf8 && !text_is_ascii(value);
 
 			/*
 			 * Outside UTF-8 a non-ASCII answer cannot be edited faithfully:
@@ -586,26 +465,26 @@ build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 			set_field_back(input, d->readonly || foreign ? A_NORMAL : A_UNDERLINE);
 		}
 		set_field_status(input, FALSE);
-		t->inputs_of[i] = input;
+		t->form.inputs_of[i] = input;
 		if (!have_focus && focus_key != NULL && strcmp(d->key, focus_key) == 0 &&
 		    d->confirm == focus_confirm) {
 			focus = i;
 			have_focus = true;
 		}
 	}
-	t->fields = b.fields;
-	t->form = new_form(t->fields);
+	t->form.fields = b.fields;
+	t->form.form = new_form(t->form.fields);
 	/* Backspace at a field's start must not jump to another field. */
-	form_opts_off(t->form, O_BS_OVERLOAD | O_NL_OVERLOAD);
-	t->form_win = newwin(l.form_h, l.form_w, l.form_y, l.form_x);
-	keypad(t->form_win, TRUE);
-	set_form_win(t->form, t->form_win);
-	set_form_sub(t->form, derwin(t->form_win, rows_per_page, l.form_w - 2, top, 1));
-	post_form(t->form);
+	form_opts_off(t->form.form, O_BS_OVERLOAD | O_NL_OVERLOAD);
+	t->form.win = newwin(l.form_h, l.form_w, l.form_y, l.form_x);
+	keypad(t->form.win, TRUE);
+	set_form_win(t->form.form, t->form.win);
+	set_form_sub(t->form.form, derwin(t->form.win, rows_per_page, l.form_w - 2, top, 1));
+	post_form(t->form.form);
 	if (have_focus)
-		set_current_field(t->form, t->inputs_of[focus]);
+		set_current_field(t->form.form, t->form.inputs_of[focus]);
 	/* Editing starts at the end of the value, as in a shell. */
-	form_driver(t->form, REQ_END_LINE);
+	form_driver(t->form.form, REQ_END_LINE);
 }
 
 static const struct field_desc *
@@ -613,14 +492,14 @@ current_desc(const struct tui *t, size_t *index)
 {
 	FIELD *f;
 
-	if (t->form == NULL)
+	if (t->form.form == NULL)
 		return NULL;
-	f = current_field(t->form);
-	for (size_t i = 0; i < t->desc_count; i++)
-		if (t->inputs_of[i] == f) {
+	f = current_field(t->form.form);
+	for (size_t i = 0; i < t->form.count; i++)
+		if (t->form.inputs_of[i] == f) {
 			if (index != NULL)
 				*index = i;
-			return &t->descs[i];
+			return &t->form.descs[i];
 		}
 	return NULL;
 }
@@ -634,14 +513,14 @@ focus_neighbour(struct tui *t, bool forward)
 {
 	size_t index;
 
-	if (current_desc(t, &index) == NULL || t->desc_count == 0)
+	if (current_desc(t, &index) == NULL || t->form.count == 0)
 		return;
 	do
-		index = forward ? (index + 1) % t->desc_count
-				: (index + t->desc_count - 1) % t->desc_count;
-	while (t->inputs_of[index] == NULL);
-	set_current_field(t->form, t->inputs_of[index]);
-	form_driver(t->form, REQ_END_LINE);
+		index = forward ? (index + 1) % t->form.count
+				: (index + t->form.count - 1) % t->form.count;
+	while (t->form.inputs_of[index] == NULL);
+	set_current_field(t->form.form, t->form.inputs_of[index]);
+	form_driver(t->form.form, REQ_END_LINE);
 }
 
 /* The field's text without the form library's padding. */
@@ -656,84 +535,17 @@ field_text(FIELD *f)
 	return xstrndup(raw, n);
 }
 
-/* ------------------------------------------------------------ core calls */
-
-/* The article's commands for this step and today's answers (only while F2 shows them). */
-static void
-refresh_commands(struct tui *t)
-{
-	const struct step *s = current_step(t);
-	struct span *spans = NULL;
-	size_t span_count = 0;
-	struct msg err = { "" };
-	struct buf out;
-
-	secure_free_str(t->commands);
-	t->commands = NULL;
-	if (!t->show_commands || s == NULL)
-		return;
-	buf_init(&out);
-	if (commands_render(t->plan, s->id, COMMANDS_BODY_ONLY, t->options, &out, &spans,
-			    &span_count, &err) != 0) {
-		buf_free_secure(&out);
-		t->commands = xasprintf(_("The commands cannot be shown: %s"), err.text);
-		free(spans);
-		return;
-	}
-	/* Embedded secrets never reach the screen (none are embedded by default). */
-	for (size_t i = 0; i < span_count; i++)
-		memset(out.data + spans[i].start, '*', spans[i].len);
-	free(spans);
-	t->commands = buf_steal(&out, NULL);
-}
-
-/*
- * Renders the step again.  When follow_change is set, the preview turns to the
- * first file whose bytes changed, so a typed value shows where it lands.
- */
-static void
-refresh_render(struct tui *t, bool follow_change)
-{
-	const struct step *s = current_step(t);
-	struct render_result old = t->render;
-	struct msg err = { "" };
-
-	memset(&t->render, 0, sizeof t->render);
-	problems_free(&t->problems);
-	validate_plan(t->plan, &t->problems);
-	if (s != NULL && step_render(s, t->plan, &t->inputs, &t->render, &err) != 0)
-		set_message(t, true, "%s", err.text);
-	if (follow_change) {
-		for (size_t i = 0; i < t->render.count; i++) {
-			const struct output *now = &t->render.outputs[i];
-			const struct output *before = render_result_find(&old, now->path);
-
-			if (before == NULL || before->len != now->len ||
-			    (now->len > 0 && memcmp(before->bytes, now->bytes, now->len) != 0)) {
-				if (t->preview_file != i)
-					t->preview_scroll = 0;
-				t->preview_file = i;
-				break;
-			}
-		}
-	}
-	render_result_free(&old);
-	if (t->preview_file >= t->render.count)
-		t->preview_file = 0;
-	refresh_commands(t);
-}
-
 /* Problems of the fields on this screen, plus a secret that does not match its repeat. */
 static const char *
 screen_problem(struct tui *t, size_t *field_index)
 {
-	for (size_t i = 0; i < t->desc_count; i++) {
-		const struct problem *pr = problems_find(&t->problems, t->descs[i].key);
+	for (size_t i = 0; i < t->form.count; i++) {
+		const struct problem *pr = problems_find(&t->problems, t->form.descs[i].key);
 
-		if (t->descs[i].confirm) {
+		if (t->form.descs[i].confirm) {
 			/* Only a password typed here needs its repeat. */
-			char *typed = i > 0 ? field_text(t->inputs_of[i - 1]) : xstrdup("");
-			char *again = field_text(t->inputs_of[i]);
+			char *typed = i > 0 ? field_text(t->form.inputs_of[i - 1]) : xstrdup("");
+			char *again = field_text(t->form.inputs_of[i]);
 			bool same = typed[0] == '\0' || strcmp(again, typed) == 0;
 
 			secure_free_str(typed);
@@ -763,10 +575,10 @@ sync_field(struct tui *t)
 
 	if (d == NULL)
 		return;
-	form_driver(t->form, REQ_VALIDATION);
-	if (!field_status(t->inputs_of[index]) || d->confirm)
+	form_driver(t->form.form, REQ_VALIDATION);
+	if (!field_status(t->form.inputs_of[index]) || d->confirm)
 		return;
-	value = field_text(t->inputs_of[index]);
+	value = field_text(t->form.inputs_of[index]);
 	/* An empty password field keeps the password it had. */
 	if (d->secret && value[0] == '\0') {
 		free(value);
@@ -780,8 +592,8 @@ sync_field(struct tui *t)
 		t->unsaved = true;
 		snprintf(key, sizeof key, "%s", d->key);
 		/* The secret's repeat must be typed again after a change. */
-		if (d->secret && index + 1 < t->desc_count && t->descs[index + 1].confirm)
-			set_field_buffer(t->inputs_of[index + 1], 0, "");
+		if (d->secret && index + 1 < t->form.count && t->form.descs[index + 1].confirm)
+			set_field_buffer(t->form.inputs_of[index + 1], 0, "");
 		if (list_key) {
 			/* The per-name fields follow the list: rebuild, keep the cursor. */
 			build_form(t, key, false);
@@ -791,35 +603,18 @@ sync_field(struct tui *t)
 	refresh_render(t, true);
 }
 
-static int
-ensure_saved(struct tui *t, struct msg *err)
-{
-	char *conf;
-	int rc;
-
-	if (fs_make_workdir(t->dir, err) != 0)
-		return -1;
-	plan_pin_positional(t->plan);
-	conf = fs_join(t->dir, CONF_NAME);
-	rc = answers_save(t->plan, conf, err);
-	free(conf);
-	if (rc == 0)
-		t->unsaved = false;
-	return rc;
-}
-
 /* ------------------------------------------------------------ drawing */
 
 static void
 draw_title(struct tui *t)
 {
 	const struct step *s = current_step(t);
-	const char *dash = t->utf8 ? "—" : "-";
+	const char *dash = t->term.utf8 ? "—" : "-";
 	char title[256];
 
 	move(0, 0);
 	attrset(attr_for(t, PAIR_TITLE));
-	for (int x = 0; x < t->cols; x++)
+	for (int x = 0; x < t->term.cols; x++)
 		addch(' ');
 	if (s != NULL)
 		snprintf(title, sizeof title, " zktls-wizard %s %s (%zu/%zu)", dash, _(s->title),
@@ -827,31 +622,8 @@ draw_title(struct tui *t)
 	else
 		snprintf(title, sizeof title, " zktls-wizard %s %s", dash,
 			 t->screen == 0 ? _("Welcome") : _("Finished"));
-	mvaddnstr(0, 0, title, t->cols);
+	mvaddnstr(0, 0, title, t->term.cols);
 	attrset(A_NORMAL);
-}
-
-enum shown_state {
-	SHOWN_OPEN,
-	SHOWN_DONE,
-	SHOWN_STALE,
-	SHOWN_FAILED,
-};
-
-static enum shown_state
-shown_state(const struct tui *t, size_t i)
-{
-	if (t->events[i] == EVENT_FAILED)
-		return SHOWN_FAILED;
-	switch (step_state(steps[i], t->plan, &t->manifest)) {
-	case STEP_STATE_DONE:
-		return SHOWN_DONE;
-	case STEP_STATE_STALE:
-		return SHOWN_STALE;
-	case STEP_STATE_NEW:
-		break;
-	}
-	return SHOWN_OPEN;
 }
 
 /* Where the diff of the shown file first differs, less two rows of context. */
@@ -862,28 +634,15 @@ first_change_row(struct tui *t)
 	char *diff;
 	int found;
 
-	if (t->render.count == 0)
+	if (t->preview.render.count == 0)
 		return 0;
-	o = &t->render.outputs[t->preview_file];
+	o = &t->preview.render.outputs[t->preview.file];
 	if (o->kind != OUTPUT_TEXT)
 		return 0;
-	diff = review_diff(t->disk, o);
+	diff = review_diff(t->disk.cache, o);
 	found = text_first_change(diff);
 	secure_free_str(diff);
 	return found > 2 ? found - 2 : 0;
-}
-
-/* Resuming: the first step not done with today's answers (all done: the first). */
-static size_t
-resume_screen(const struct tui *t)
-{
-	/* A new directory starts at the beginning, download included. */
-	if (t->manifest.step_count == 0)
-		return 1;
-	for (size_t i = 0; i < step_count; i++)
-		if (shown_state(t, i) != SHOWN_DONE)
-			return i + 1;
-	return step_count + 1;
 }
 
 /* Every state has a glyph as well as a colour, with an ASCII fallback. */
@@ -891,18 +650,18 @@ static const char *
 state_glyph(const struct tui *t, size_t i)
 {
 	if (i + 1 == t->screen)
-		return t->utf8 ? "▶" : ">";
+		return t->term.utf8 ? "▶" : ">";
 	switch (shown_state(t, i)) {
 	case SHOWN_DONE:
-		return t->utf8 ? "✓" : "+";
+		return t->term.utf8 ? "✓" : "+";
 	case SHOWN_STALE:
-		return t->utf8 ? "↻" : "~";
+		return t->term.utf8 ? "↻" : "~";
 	case SHOWN_FAILED:
 		return "!";
 	case SHOWN_OPEN:
 		break;
 	}
-	return t->utf8 ? "·" : ".";
+	return t->term.utf8 ? "·" : ".";
 }
 
 static attr_t
@@ -942,10 +701,10 @@ draw_steps(struct tui *t, const struct layout *l)
 
 		getyx(stdscr, y, x);
 		(void)y;
-		if (x >= t->cols - 4)
+		if (x >= t->term.cols - 4)
 			break;
 		attrset(state_attr(t, i));
-		printw(" %s%.*s", state_glyph(t, i), t->cols - x - 3, steps[i]->id);
+		printw(" %s%.*s", state_glyph(t, i), t->term.cols - x - 3, steps[i]->id);
 		attrset(A_NORMAL);
 	}
 }
@@ -994,14 +753,14 @@ draw_wrapped(WINDOW *w, int top, int height, int width, const char *text, int sk
 static void
 draw_scrolled(struct tui *t, WINDOW *body, int height, int width, const char *text)
 {
-	int total = draw_wrapped(body, 0, height, width, text, 0, t->utf8);
+	int total = draw_wrapped(body, 0, height, width, text, 0, t->term.utf8);
 
-	if (t->preview_scroll > total - height)
-		t->preview_scroll = total - height;
-	if (t->preview_scroll < 0)
-		t->preview_scroll = 0;
+	if (t->preview.scroll > total - height)
+		t->preview.scroll = total - height;
+	if (t->preview.scroll < 0)
+		t->preview.scroll = 0;
 	werase(body);
-	draw_wrapped(body, 0, height, width, text, t->preview_scroll, t->utf8);
+	draw_wrapped(body, 0, height, width, text, t->preview.scroll, t->term.utf8);
 }
 
 /* One output in the preview pane: its bytes (masked), its diff, or its description. */
@@ -1011,8 +770,8 @@ draw_output(struct tui *t, const struct layout *l, const struct output *o, size_
 {
 	WINDOW *w = newwin(l->preview_h, l->preview_w, l->preview_y, l->preview_x);
 	WINDOW *body = derwin(w, l->preview_h - 2, l->preview_w - 2, 1, 1);
-	enum disk_change change = review_change(t->disk, o);
-	bool diff = t->show_diff && o->kind == OUTPUT_TEXT;
+	enum disk_change change = review_change(t->disk.cache, o);
+	bool diff = t->preview.show_diff && o->kind == OUTPUT_TEXT;
 	char *path = xstrdup(o->path);
 	char header[512];
 
@@ -1024,13 +783,13 @@ draw_output(struct tui *t, const struct layout *l, const struct output *o, size_
 	free(path);
 	mvwaddnstr(w, 0, 2, header, l->preview_w - 4);
 	if (o->kind == OUTPUT_TEXT) {
-		char *masked = diff ? review_diff(t->disk, o) : output_masked(o);
+		char *masked = diff ? review_diff(t->disk.cache, o) : output_masked(o);
 
 		draw_scrolled(t, body, l->preview_h - 2, l->preview_w - 2, masked);
 		secure_free_str(masked);
 	} else {
 		draw_wrapped(body, 0, l->preview_h - 2, l->preview_w - 2,
-			     o->description ? o->description : "", 0, t->utf8);
+			     o->description ? o->description : "", 0, t->term.utf8);
 	}
 	wnoutrefresh(w);
 	wnoutrefresh(body);
@@ -1043,7 +802,7 @@ draw_preview(struct tui *t, const struct layout *l)
 {
 	WINDOW *w;
 
-	if (t->show_commands && t->commands != NULL) {
+	if (t->preview.show_commands && t->preview.commands != NULL) {
 		WINDOW *body;
 
 		w = newwin(l->preview_h, l->preview_w, l->preview_y, l->preview_x);
@@ -1051,16 +810,16 @@ draw_preview(struct tui *t, const struct layout *l)
 		werase(w);
 		box(w, 0, 0);
 		mvwaddnstr(w, 0, 2, _(" The commands (F2: back to the files) "), l->preview_w - 4);
-		draw_scrolled(t, body, l->preview_h - 2, l->preview_w - 2, t->commands);
+		draw_scrolled(t, body, l->preview_h - 2, l->preview_w - 2, t->preview.commands);
 		wnoutrefresh(w);
 		wnoutrefresh(body);
 		delwin(body);
 		delwin(w);
 		return;
 	}
-	if (t->render.count > 0) {
-		draw_output(t, l, &t->render.outputs[t->preview_file], t->preview_file + 1,
-			    t->render.count, "F3/F4");
+	if (t->preview.render.count > 0) {
+		draw_output(t, l, &t->preview.render.outputs[t->preview.file], t->preview.file + 1,
+			    t->preview.render.count, "F3/F4");
 		return;
 	}
 	w = newwin(l->preview_h, l->preview_w, l->preview_y, l->preview_x);
@@ -1075,7 +834,7 @@ static void
 draw_form_box(struct tui *t, const struct layout *l)
 {
 	const struct step *s = current_step(t);
-	WINDOW *w = t->form_win;
+	WINDOW *w = t->form.win;
 	size_t problem_index = (size_t)-1;
 
 	if (w == NULL) {
@@ -1091,30 +850,30 @@ draw_form_box(struct tui *t, const struct layout *l)
 
 		werase(explain);
 		/* Cut to three rows at most: F1 has the rest. */
-		if (draw_wrapped(explain, 0, rows, l->form_w - 2, prose, 0, t->utf8) > rows)
+		if (draw_wrapped(explain, 0, rows, l->form_w - 2, prose, 0, t->term.utf8) > rows)
 			mvwaddnstr(w, 0, l->form_w - 14, _(" F1: more "), 12);
 		free(prose);
 		wnoutrefresh(explain);
 		delwin(explain);
 	}
-	if (t->form != NULL) {
-		size_t page = (size_t)form_page(t->form);
-		int first_row = (int)(page * t->rows_per_page);
-		int last_row = t->desc_count ? t->descs[t->desc_count - 1].row : 0;
-		size_t pages = (size_t)last_row / t->rows_per_page + 1;
+	if (t->form.form != NULL) {
+		size_t page = (size_t)form_page(t->form.form);
+		int first_row = (int)(page * t->form.rows_per_page);
+		int last_row = t->form.count ? t->form.descs[t->form.count - 1].row : 0;
+		size_t pages = (size_t)last_row / t->form.rows_per_page + 1;
 
 		screen_problem(t, &problem_index);
 		/* A text mark, not colour alone, for every row with a problem. */
-		for (int row = first_row; row < first_row + (int)t->rows_per_page; row++)
+		for (int row = first_row; row < first_row + (int)t->form.rows_per_page; row++)
 			mvwaddch(w, 1 + explain_rows(t, l->form_w - 2) + row - first_row,
 				 l->form_w - 2, ' ');
-		for (size_t i = 0; i < t->desc_count; i++) {
-			const struct field_desc *d = &t->descs[i];
+		for (size_t i = 0; i < t->form.count; i++) {
+			const struct field_desc *d = &t->form.descs[i];
 			bool bad = i == problem_index ||
 				   (!d->header && !d->confirm &&
 				    problems_find(&t->problems, d->key) != NULL);
 
-			if (!bad || d->row < first_row || d->row >= first_row + (int)t->rows_per_page)
+			if (!bad || d->row < first_row || d->row >= first_row + (int)t->form.rows_per_page)
 				continue;
 			wattrset(w, attr_for(t, PAIR_ERROR) | A_BOLD);
 			mvwaddch(w, 1 + explain_rows(t, l->form_w - 2) + d->row - first_row,
@@ -1130,7 +889,7 @@ draw_form_box(struct tui *t, const struct layout *l)
 		}
 	}
 	wnoutrefresh(w);
-	if (w != t->form_win)
+	if (w != t->form.win)
 		delwin(w);
 }
 
@@ -1139,7 +898,7 @@ draw_text_screen(struct tui *t, const struct layout *l)
 {
 	/* Welcome and finish have no preview: they take the whole body. */
 	int height = l->wide ? l->form_h : l->form_h + l->preview_h;
-	int width = l->wide ? t->cols - l->form_x : t->cols;
+	int width = l->wide ? t->term.cols - l->form_x : t->term.cols;
 	WINDOW *w = newwin(height, width, l->form_y, l->form_x);
 	struct buf text;
 
@@ -1223,24 +982,24 @@ draw_bottom(struct tui *t, const struct layout *l)
 		if (pr != NULL && !d->confirm)
 			problem = pr->message;
 	}
-	if (t->message[0] != '\0') {
-		attrset(t->message_is_error ? attr_for(t, PAIR_ERROR) : A_NORMAL);
-		mvaddnstr(l->message_y, 0, t->message, t->cols);
+	if (t->message.text[0] != '\0') {
+		attrset(t->message.error ? attr_for(t, PAIR_ERROR) : A_NORMAL);
+		mvaddnstr(l->message_y, 0, t->message.text, t->term.cols);
 	} else if (problem != NULL) {
 		char line[1200];
 
 		snprintf(line, sizeof line, "! %s", problem);
 		attrset(attr_for(t, PAIR_ERROR));
-		mvaddnstr(l->message_y, 0, line, t->cols);
+		mvaddnstr(l->message_y, 0, line, t->term.cols);
 	} else if (d != NULL && d->list_key[0] != '\0') {
-		mvaddnstr(l->message_y, 0, _("F5 add  F6 rename  F8 remove"), t->cols);
+		mvaddnstr(l->message_y, 0, _("F5 add  F6 rename  F8 remove"), t->term.cols);
 	} else if (d != NULL && d->secret && !d->confirm) {
-		char *typed = field_text(t->inputs_of[index]);
+		char *typed = field_text(t->form.inputs_of[index]);
 
 		if (typed[0] == '\0')
 			mvaddnstr(l->message_y, 0,
 				  _("(unchanged) Leave it empty to keep the password; type to replace it."),
-				  t->cols);
+				  t->term.cols);
 		secure_free_str(typed);
 	}
 	attrset(A_NORMAL);
@@ -1248,9 +1007,9 @@ draw_bottom(struct tui *t, const struct layout *l)
 	clrtoeol();
 	attrset(attr_for(t, PAIR_DIM));
 	mvaddnstr(l->status_y, 0,
-		  t->reviewing ? _("Up/Down file  F7 diff  PgUp/PgDn scroll  Esc back  F10 quit")
+		  t->review.active ? _("Up/Down file  F7 diff  PgUp/PgDn scroll  Esc back  F10 quit")
 			       : _("Tab field  Enter next  Esc back  F1 help  F3/F4 file  F9 review  F10 quit"),
-		  t->cols);
+		  t->term.cols);
 	attrset(A_NORMAL);
 }
 
@@ -1259,8 +1018,8 @@ static void
 draw_progress(struct tui *t)
 {
 	const struct step *s = current_step(t);
-	int width = t->cols - 10 < 70 ? t->cols - 10 : 70;
-	WINDOW *w = newwin(7, width, t->rows / 2 - 3, (t->cols - width) / 2);
+	int width = t->term.cols - 10 < 70 ? t->term.cols - 10 : 70;
+	WINDOW *w = newwin(7, width, t->term.rows / 2 - 3, (t->term.cols - width) / 2);
 	struct job_view v;
 	char line[512], done[32], total[32];
 
@@ -1314,12 +1073,12 @@ static const struct output *
 review_output(const struct tui *t, size_t n, size_t *step_index)
 {
 	for (size_t i = 0; i < step_count; i++) {
-		if (n < t->review[i].count) {
+		if (n < t->review.results[i].count) {
 			if (step_index != NULL)
 				*step_index = i;
-			return &t->review[i].outputs[n];
+			return &t->review.results[i].outputs[n];
 		}
-		n -= t->review[i].count;
+		n -= t->review.results[i].count;
 	}
 	return NULL;
 }
@@ -1330,7 +1089,7 @@ review_count(const struct tui *t)
 	size_t n = 0;
 
 	for (size_t i = 0; i < step_count; i++)
-		n += t->review[i].count;
+		n += t->review.results[i].count;
 	return n;
 }
 
@@ -1338,9 +1097,9 @@ static void
 leave_review(struct tui *t)
 {
 	for (size_t i = 0; i < step_count; i++)
-		render_result_free(&t->review[i]);
-	t->reviewing = false;
-	t->preview_scroll = 0;
+		render_result_free(&t->review.results[i]);
+	t->review.active = false;
+	t->preview.scroll = 0;
 }
 
 static void
@@ -1349,11 +1108,11 @@ enter_review(struct tui *t)
 	struct msg err = { "" };
 
 	for (size_t i = 0; i < step_count; i++)
-		if (step_render(steps[i], t->plan, &t->inputs, &t->review[i], &err) != 0)
+		if (step_render(steps[i], t->plan, &t->disk.inputs, &t->review.results[i], &err) != 0)
 			set_message(t, true, "%s: %s", steps[i]->id, err.text);
-	t->reviewing = true;
-	t->review_selected = 0;
-	t->preview_scroll = 0;
+	t->review.active = true;
+	t->review.selected = 0;
+	t->preview.scroll = 0;
 }
 
 static void
@@ -1361,7 +1120,7 @@ draw_review(struct tui *t, const struct layout *l)
 {
 	size_t count = review_count(t), step_index = 0;
 	int height = l->form_h - 2;
-	size_t first = t->review_selected >= (size_t)height ? t->review_selected - (size_t)height + 1
+	size_t first = t->review.selected >= (size_t)height ? t->review.selected - (size_t)height + 1
 							      : 0;
 	WINDOW *w = newwin(l->form_h, l->form_w, l->form_y, l->form_x);
 	const struct output *selected;
@@ -1370,7 +1129,7 @@ draw_review(struct tui *t, const struct layout *l)
 	char summary[256];
 
 	for (size_t n = 0; n < count; n++)
-		by_change[review_change(t->disk, review_output(t, n, NULL))]++;
+		by_change[review_change(t->disk.cache, review_output(t, n, NULL))]++;
 	werase(w);
 	box(w, 0, 0);
 	/* TRANSLATORS: counts of files: new, unchanged, to be replaced, kept as they are. */
@@ -1388,17 +1147,17 @@ draw_review(struct tui *t, const struct layout *l)
 		path = xstrdup(o->path);
 		text_sanitize(path);
 		snprintf(line, sizeof line, "%-10s %-28s %s", steps[step_index]->id, path,
-			 review_change_name(review_change(t->disk, o)));
+			 review_change_name(review_change(t->disk.cache, o)));
 		free(path);
-		wattrset(w, n == t->review_selected ? attr_for(t, PAIR_CURRENT) : A_NORMAL);
+		wattrset(w, n == t->review.selected ? attr_for(t, PAIR_CURRENT) : A_NORMAL);
 		mvwaddnstr(w, 1 + (int)(n - first), 1, line, l->form_w - 2);
 		wattrset(w, A_NORMAL);
 	}
 	wnoutrefresh(w);
 	delwin(w);
-	selected = review_output(t, t->review_selected, NULL);
+	selected = review_output(t, t->review.selected, NULL);
 	if (selected != NULL)
-		draw_output(t, l, selected, t->review_selected + 1, count, "Up/Down");
+		draw_output(t, l, selected, t->review.selected + 1, count, "Up/Down");
 }
 
 static void
@@ -1406,16 +1165,16 @@ draw(struct tui *t)
 {
 	struct layout l;
 
-	getmaxyx(stdscr, t->rows, t->cols);
+	getmaxyx(stdscr, t->term.rows, t->term.cols);
 	erase();
-	if (t->rows < MIN_ROWS || t->cols < MIN_COLS) {
+	if (t->term.rows < MIN_ROWS || t->term.cols < MIN_COLS) {
 		char line[160];
 
-		snprintf(line, sizeof line, _("Terminal too small: %dx%d, needs %dx%d."), t->cols,
-			 t->rows, MIN_COLS, MIN_ROWS);
-		mvaddnstr(t->rows / 2, 0, line, t->cols);
-		mvaddnstr(t->rows / 2 + 1, 0, _("Enlarge it; the wizard goes on by itself."),
-			  t->cols);
+		snprintf(line, sizeof line, _("Terminal too small: %dx%d, needs %dx%d."), t->term.cols,
+			 t->term.rows, MIN_COLS, MIN_ROWS);
+		mvaddnstr(t->term.rows / 2, 0, line, t->term.cols);
+		mvaddnstr(t->term.rows / 2 + 1, 0, _("Enlarge it; the wizard goes on by itself."),
+			  t->term.cols);
 		curs_set(0);
 		wnoutrefresh(stdscr);
 		doupdate();
@@ -1426,7 +1185,7 @@ draw(struct tui *t)
 	draw_steps(t, &l);
 	draw_bottom(t, &l);
 	wnoutrefresh(stdscr);
-	if (t->reviewing) {
+	if (t->review.active) {
 		curs_set(0);
 		draw_review(t, &l);
 	} else if (t->screen == 0 || t->screen > step_count) {
@@ -1434,7 +1193,7 @@ draw(struct tui *t)
 		draw_text_screen(t, &l);
 	} else {
 		draw_form_box(t, &l);
-		if (t->form == NULL) {
+		if (t->form.form == NULL) {
 			WINDOW *w = newwin(l.form_h - 4, l.form_w - 2, l.form_y + 3, l.form_x + 1);
 
 			mvwaddnstr(w, 0, 0, _("Nothing to answer here: Enter runs the step."),
@@ -1447,10 +1206,10 @@ draw(struct tui *t)
 	if (t->job != NULL) {
 		curs_set(0);
 		draw_progress(t);
-	} else if (!t->reviewing && t->form != NULL && t->screen >= 1 && t->screen <= step_count) {
+	} else if (!t->review.active && t->form.form != NULL && t->screen >= 1 && t->screen <= step_count) {
 		curs_set(1);
-		pos_form_cursor(t->form);
-		wnoutrefresh(t->form_win);
+		pos_form_cursor(t->form.form);
+		wnoutrefresh(t->form.win);
 	}
 	doupdate();
 	trace_event(t, "drawn");
@@ -1503,8 +1262,8 @@ ask(struct tui *t, const char *question, bool with_cancel)
 {
 	/* TRANSLATORS: the keys that answer yes, no and cancel, in this order (e.g. "jna"). */
 	const char *letters = _("ync");
-	int width = t->cols - 10, answer = 'c';
-	WINDOW *w = newwin(5, width, t->rows / 2 - 2, 5);
+	int width = t->term.cols - 10, answer = 'c';
+	WINDOW *w = newwin(5, width, t->term.rows / 2 - 2, 5);
 
 	if (strlen(letters) != 3)
 		letters = "ync";
@@ -1543,8 +1302,8 @@ ask(struct tui *t, const char *question, bool with_cancel)
 static void
 show_box(struct tui *t, int height, const char *title, attr_t attr, const char *text)
 {
-	int width = t->cols - 8;
-	WINDOW *w = newwin(height, width, (t->rows - height) / 2, 4);
+	int width = t->term.cols - 8;
+	WINDOW *w = newwin(height, width, (t->term.rows - height) / 2, 4);
 	WINDOW *body = derwin(w, height - 3, width - 4, 1, 2);
 	char *prose = text_word_wrap(text, width - 4);
 	wint_t key;
@@ -1557,7 +1316,7 @@ show_box(struct tui *t, int height, const char *title, attr_t attr, const char *
 		wattrset(w, A_NORMAL);
 	}
 	mvwaddnstr(w, height - 1, 2, _(" Any key: close "), width - 4);
-	draw_wrapped(body, 0, height - 3, width - 4, prose, 0, t->utf8);
+	draw_wrapped(body, 0, height - 3, width - 4, prose, 0, t->term.utf8);
 	free(prose);
 	wnoutrefresh(w);
 	wnoutrefresh(body);
@@ -1587,33 +1346,11 @@ show_help(struct tui *t)
 			  "for this step with your answers, ready to copy; F7 shows what changes against the "
 			  "file on disk; F9 reviews every file of every step; F5, F6 and F8 add, "
 			  "rename and remove brokers and SASL users; F10 quits."));
-	show_box(t, t->rows - 6, _(" Help "), A_BOLD, text.data);
+	show_box(t, t->term.rows - 6, _(" Help "), A_BOLD, text.data);
 	buf_free(&text);
 }
 
 /* ------------------------------------------------------------ navigation */
-
-static void
-enter_screen(struct tui *t, size_t screen)
-{
-	struct msg err = { "" };
-
-	t->screen = screen;
-	t->preview_file = 0;
-	t->preview_scroll = 0;
-	t->message[0] = '\0';
-	/* Facts from disk are read when a step is entered, not per keystroke. */
-	inputs_free(&t->inputs);
-	if (inputs_load(&t->inputs, t->plan, t->dir, &err) != 0)
-		set_message(t, true, "%s", err.text);
-	manifest_free(&t->manifest);
-	if (manifest_load(&t->manifest, t->dir, &err) != 0)
-		set_message(t, true, "%s", err.text);
-	disk_cache_free(t->disk);
-	t->disk = disk_cache_new(t->dir, &t->manifest);
-	build_form(t, NULL, false);
-	refresh_render(t, false);
-}
 
 static void
 run_current_step(struct tui *t)
@@ -1627,7 +1364,7 @@ run_current_step(struct tui *t)
 	problem = screen_problem(t, &problem_index);
 	if (problem != NULL) {
 		set_message(t, true, _("Not yet: %s"), problem);
-		set_current_field(t->form, t->inputs_of[problem_index]);
+		set_current_field(t->form.form, t->form.inputs_of[problem_index]);
 		return;
 	}
 	if (ensure_saved(t, &err) != 0) {
@@ -1640,7 +1377,7 @@ run_current_step(struct tui *t)
 		return;
 	}
 	set_message(t, false, _("Working: %s..."), _(s->title));
-	t->job = job_start(s, t->plan, t->dir, &t->inputs, t->options, t->flags);
+	t->job = job_start(s, t->plan, t->dir, &t->disk.inputs, t->options, t->flags);
 }
 
 /* A failed step: the whole message, and what to do next, until a key is pressed. */
@@ -1656,7 +1393,7 @@ show_failure(struct tui *t, const struct step *s, const char *text)
 		     "to run it again. Files written before the failure are complete; nothing "
 		     "is half-written."));
 	snprintf(title, sizeof title, _(" %s failed "), _(s->title));
-	show_box(t, t->rows - 8 < 14 ? t->rows - 8 : 14, title, attr_for(t, PAIR_ERROR) | A_BOLD,
+	show_box(t, t->term.rows - 8 < 14 ? t->term.rows - 8 : 14, title, attr_for(t, PAIR_ERROR) | A_BOLD,
 		 all.data);
 	buf_free(&all);
 }
@@ -1717,9 +1454,9 @@ confirm_quit(struct tui *t)
 static void
 form_key(struct tui *t, int request)
 {
-	if (t->form == NULL)
+	if (t->form.form == NULL)
 		return;
-	form_driver(t->form, request);
+	form_driver(t->form.form, request);
 }
 
 /*
@@ -1729,8 +1466,8 @@ form_key(struct tui *t, int request)
 static bool
 prompt_text(struct tui *t, const char *question, const char *initial, char *out, size_t size)
 {
-	int width = t->cols - 10 < 60 ? t->cols - 10 : 60;
-	WINDOW *w = newwin(6, width, t->rows / 2 - 3, (t->cols - width) / 2);
+	int width = t->term.cols - 10 < 60 ? t->term.cols - 10 : 60;
+	WINDOW *w = newwin(6, width, t->term.rows / 2 - 3, (t->term.cols - width) / 2);
 	FIELD *fields[2] = { new_field(1, width - 4, 0, 0, 0, 0), NULL };
 	FORM *form;
 	bool accepted = false;
@@ -1864,38 +1601,38 @@ edit_list(struct tui *t, int action)
 static bool
 handle_key(struct tui *t, int status, wint_t key)
 {
-	bool in_form = t->form != NULL && t->screen >= 1 && t->screen <= step_count;
+	bool in_form = t->form.form != NULL && t->screen >= 1 && t->screen <= step_count;
 
 	/* While a step runs, the UI keeps answering, but only to resize and cancel. */
 	if (t->job != NULL) {
 		if (status == OK && key == 27)
 			job_cancel(t->job);
 		if (status == KEY_CODE_YES && key == KEY_RESIZE)
-			getmaxyx(stdscr, t->rows, t->cols);
+			getmaxyx(stdscr, t->term.rows, t->term.cols);
 		return true;
 	}
-	if (t->reviewing) {
+	if (t->review.active) {
 		size_t count = review_count(t);
 
 		if (status == KEY_CODE_YES) {
 			switch (key) {
 			case KEY_UP:
-				if (t->review_selected > 0)
-					t->review_selected--, t->preview_scroll = 0;
+				if (t->review.selected > 0)
+					t->review.selected--, t->preview.scroll = 0;
 				break;
 			case KEY_DOWN:
-				if (t->review_selected + 1 < count)
-					t->review_selected++, t->preview_scroll = 0;
+				if (t->review.selected + 1 < count)
+					t->review.selected++, t->preview.scroll = 0;
 				break;
 			case KEY_PPAGE:
-				t->preview_scroll -= 10;
+				t->preview.scroll -= 10;
 				break;
 			case KEY_NPAGE:
-				t->preview_scroll += 10;
+				t->preview.scroll += 10;
 				break;
 			case KEY_F(7):
-				t->show_diff = !t->show_diff;
-				t->preview_scroll = 0;
+				t->preview.show_diff = !t->preview.show_diff;
+				t->preview.scroll = 0;
 				break;
 			case KEY_F(9):
 				leave_review(t);
@@ -1903,7 +1640,7 @@ handle_key(struct tui *t, int status, wint_t key)
 			case KEY_F(10):
 				return !confirm_quit(t);
 			case KEY_RESIZE:
-				getmaxyx(stdscr, t->rows, t->cols);
+				getmaxyx(stdscr, t->term.rows, t->term.cols);
 				break;
 			default:
 				break;
@@ -1932,7 +1669,7 @@ handle_key(struct tui *t, int status, wint_t key)
 					snprintf(key_name, sizeof key_name, "%s", d->key);
 					confirm = d->confirm;
 				}
-				getmaxyx(stdscr, t->rows, t->cols);
+				getmaxyx(stdscr, t->term.rows, t->term.cols);
 				build_form(t, key_name[0] ? key_name : NULL, confirm);
 			}
 			return true;
@@ -1942,15 +1679,15 @@ handle_key(struct tui *t, int status, wint_t key)
 			show_help(t);
 			return true;
 		case KEY_F(3):
-			if (t->render.count > 0)
-				t->preview_file = (t->preview_file + t->render.count - 1) %
-						  t->render.count;
-			t->preview_scroll = 0;
+			if (t->preview.render.count > 0)
+				t->preview.file = (t->preview.file + t->preview.render.count - 1) %
+						  t->preview.render.count;
+			t->preview.scroll = 0;
 			return true;
 		case KEY_F(4):
-			if (t->render.count > 0)
-				t->preview_file = (t->preview_file + 1) % t->render.count;
-			t->preview_scroll = 0;
+			if (t->preview.render.count > 0)
+				t->preview.file = (t->preview.file + 1) % t->preview.render.count;
+			t->preview.scroll = 0;
 			return true;
 		case KEY_F(5):
 		case KEY_F(6):
@@ -1961,25 +1698,25 @@ handle_key(struct tui *t, int status, wint_t key)
 			}
 			return true;
 		case KEY_F(7):
-			t->show_diff = !t->show_diff;
-			t->preview_scroll = t->show_diff ? first_change_row(t) : 0;
+			t->preview.show_diff = !t->preview.show_diff;
+			t->preview.scroll = t->preview.show_diff ? first_change_row(t) : 0;
 			return true;
 		case KEY_F(2):
-			t->show_commands = !t->show_commands;
-			t->preview_scroll = 0;
+			t->preview.show_commands = !t->preview.show_commands;
+			t->preview.scroll = 0;
 			refresh_commands(t);
 			return true;
 		case KEY_PPAGE:
-			t->preview_scroll -= 10;
+			t->preview.scroll -= 10;
 			return true;
 		case KEY_NPAGE:
-			t->preview_scroll += 10;
+			t->preview.scroll += 10;
 			return true;
 		case KEY_DOWN:
 		case KEY_BTAB:
 		case KEY_UP:
 			sync_field(t);
-			if (t->form != NULL)
+			if (t->form.form != NULL)
 				focus_neighbour(t, key == KEY_DOWN);
 			return true;
 		case KEY_ENTER:
@@ -2011,20 +1748,20 @@ handle_key(struct tui *t, int status, wint_t key)
 	switch (key) {
 	case '\t':
 		sync_field(t);
-		if (t->form != NULL)
+		if (t->form.form != NULL)
 			focus_neighbour(t, true);
 		return true;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
-		t->message[0] = '\0';
+		t->message.text[0] = '\0';
 		if (t->screen == 0)
 			enter_screen(t, resume_screen(t));
 		else if (t->screen <= step_count)
 			run_current_step(t);
 		return true;
 	case 27:
-		t->message[0] = '\0';
+		t->message.text[0] = '\0';
 		go_back(t);
 		return true;
 	case 127:
@@ -2044,8 +1781,8 @@ handle_key(struct tui *t, int status, wint_t key)
 		return true;
 	}
 	if (key >= 0x20 && key != 0x7f) {
-		t->message[0] = '\0';
-		form_driver_w(t->form, OK, (wchar_t)key);
+		t->message.text[0] = '\0';
+		form_driver_w(t->form.form, OK, (wchar_t)key);
 		sync_field(t);
 	}
 	return true;
@@ -2058,8 +1795,8 @@ init_colors(struct tui *t)
 {
 	const char *no_color = getenv("NO_COLOR");
 
-	t->color = has_colors() && (no_color == NULL || no_color[0] == '\0');
-	if (!t->color)
+	t->term.color = has_colors() && (no_color == NULL || no_color[0] == '\0');
+	if (!t->term.color)
 		return;
 	start_color();
 	use_default_colors();
@@ -2076,7 +1813,6 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 {
 	struct tui t;
 	SCREEN *screen;
-	const char *trace_path = getenv("ZKTLS_TRACE");
 	bool exit_after_draw = (flags & TUI_EXIT_AFTER_FIRST_DRAW) != 0;
 	unsigned error_burst = 0;
 
@@ -2084,14 +1820,8 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 		fprintf(stderr, _("zktls-wizard: needs a full-screen terminal; use --batch\n"));
 		return 2;
 	}
-	memset(&t, 0, sizeof t);
-	t.plan = p;
-	t.dir = dir;
-	t.options = options;
-	t.flags = flags & ~TUI_EXIT_AFTER_FIRST_DRAW;
-	t.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-	if (trace_path != NULL && trace_path[0] != '\0')
-		t.trace = fopen(trace_path, "a");
+	tui_state_init(&t, p, dir, options, flags & ~TUI_EXIT_AFTER_FIRST_DRAW);
+	t.term.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 
 	if (tcgetattr(STDIN_FILENO, &saved_termios) == 0)
 		termios_saved = true;
@@ -2117,10 +1847,10 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 	 */
 	refresh();
 	init_colors(&t);
-	getmaxyx(stdscr, t.rows, t.cols);
+	getmaxyx(stdscr, t.term.rows, t.term.cols);
 	enter_screen(&t, 0);
 	if (notice != NULL && notice[0] != '\0') {
-		char first[sizeof t.message];
+		char first[sizeof t.message.text];
 
 		/* The first problem fits the message line; the fields show the rest. */
 		snprintf(first, sizeof first, "%.*s", (int)strcspn(notice, "\n"), notice);
@@ -2189,21 +1919,13 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 		job_finish(t.job, &ignored, &err);
 		strlist_free(&ignored);
 	}
-	if (t.reviewing)
+	if (t.review.active)
 		leave_review(&t);
 	form_teardown(&t);
 	curs_set(1);
 	endwin();
 	delscreen(screen);
-	render_result_free(&t.render);
-	problems_free(&t.problems);
-	inputs_free(&t.inputs);
-	disk_cache_free(t.disk);
-	secure_free_str(t.commands);
-	manifest_free(&t.manifest);
-	strlist_free(&t.written);
 	free_descs(&t);
-	if (t.trace != NULL)
-		fclose(t.trace);
+	tui_state_free(&t);
 	return 0;
 }

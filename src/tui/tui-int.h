@@ -1,0 +1,177 @@
+/*
+ * Inside the ncurses front end: the state of one session, shared by the
+ * files of src/tui/.  Nothing outside src/tui/ includes this.
+ */
+#ifndef ZK_TUI_INT_H
+#define ZK_TUI_INT_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include <curses.h>
+#include <form.h>
+
+#include "core/manifest.h"
+#include "core/plan.h"
+#include "core/render.h"
+#include "core/review.h"
+#include "core/steps.h"
+#include "core/validate.h"
+#include "tui/job.h"
+#include "tui/text.h"
+
+#define MIN_COLS 80
+#define MIN_ROWS 24
+#define WIDE_COLS 120
+#define STEP_LIST_WIDTH 22
+#define CONF_NAME "zktls-wizard.conf"
+
+enum color_pair {
+	PAIR_TITLE = 1,
+	PAIR_ERROR,
+	PAIR_DONE,
+	PAIR_CURRENT,
+	PAIR_DIM,
+};
+
+/* One editable answer on the current screen. */
+struct field_desc {
+	char key[160];
+	char label[160];
+	bool secret;
+	bool confirm;          /* the repeat of the secret field above it */
+	bool readonly;         /* a list edited with F5/F6/F8, not by typing */
+	bool header;           /* a table's column titles: no input */
+	int row;               /* row in the form, across pages */
+	int column;            /* table cell: its column; -1 outside tables */
+	int column_count;      /* table cell or header: the table's columns */
+	char node[ZK_NAME_MAX + 1];    /* table cell: the row's name */
+	char list_key[32];     /* table cell or list field: the list it belongs to */
+	enum answer_kind kind;
+	/*
+	 * A password field starts empty: empty keeps this value (wiped when the
+	 * form goes), anything typed replaces it.
+	 */
+	char *kept;
+};
+
+/* The terminal: its size (re-read only by handle_resize) and what it can show. */
+struct tui_term {
+	int rows, cols;
+	bool utf8;
+	bool color;
+};
+
+/* Facts from disk, read when a screen is entered, not per keystroke. */
+struct tui_disk {
+	struct inputs inputs;
+	struct manifest manifest;
+	struct disk_cache *cache;   /* the files on disk, read once per screen */
+};
+
+/* The step's answers as a form, built from descriptors (form.c). */
+struct tui_form {
+	struct field_desc *descs;
+	size_t count;
+	FIELD **fields;         /* label and input fields, NULL-terminated */
+	FIELD **inputs_of;      /* per desc: its input field */
+	size_t rows_per_page;
+	FORM *form;
+	WINDOW *win;
+};
+
+/* What the preview pane shows: the step's files, or its commands. */
+struct tui_preview {
+	struct render_result render;   /* the step with the answers of the last keystroke */
+	size_t file;                   /* F3/F4 */
+	int scroll;                    /* PgUp/PgDn */
+	bool show_diff;                /* F7: what changes on disk */
+	bool show_commands;            /* F2: the step's shell commands */
+	char *commands;                /* ... rendered with the answers of the last keystroke */
+};
+
+/* F9: every file of every step, as it would be written, with what changes. */
+struct tui_review {
+	bool active;
+	struct render_result results[16];
+	size_t selected;
+};
+
+/* The line above the status line. */
+struct tui_message {
+	char text[1024];
+	bool error;
+};
+
+/*
+ * What this session saw happen; done and stale come from the manifest, so
+ * they survive a restart and follow the answers.
+ */
+enum screen_event {
+	EVENT_NONE,
+	EVENT_FAILED,
+};
+
+struct tui {
+	struct plan *plan;
+	const char *dir;
+	const struct run_options *options;
+	unsigned flags;
+	struct tui_term term;
+
+	/* 0: welcome; 1..step_count: steps; step_count + 1: finish. */
+	size_t screen;
+	enum screen_event events[16];
+	struct tui_disk disk;
+	struct problems problems;   /* of the whole plan, after every change */
+
+	struct tui_form form;
+	struct tui_preview preview;
+	struct tui_review review;
+	struct tui_message message;
+
+	struct strlist written;     /* what the steps of this run did, for the finish screen */
+	struct job *job;            /* the step running on the worker thread, if any */
+	bool unsaved;
+	FILE *trace;
+};
+
+/* How the step list shows a step. */
+enum shown_state {
+	SHOWN_OPEN,
+	SHOWN_DONE,
+	SHOWN_STALE,
+	SHOWN_FAILED,
+};
+
+/* ------------------------------------------------ state.c: state, plan, save */
+
+void tui_state_init(struct tui *t, struct plan *p, const char *dir,
+		    const struct run_options *options, unsigned flags);
+/* Frees what the state holds outside curses (after endwin). */
+void tui_state_free(struct tui *t);
+const struct step *current_step(const struct tui *t);
+void set_message(struct tui *t, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void trace_event(struct tui *t, const char *event);
+/* The article's commands for this step and today's answers (only while F2 shows them). */
+void refresh_commands(struct tui *t);
+/*
+ * Renders the step again.  When follow_change is set, the preview turns to the
+ * first file whose bytes changed, so a typed value shows where it lands.
+ */
+void refresh_render(struct tui *t, bool follow_change);
+/* Saves the answers to DIR (creating it); clears unsaved. */
+int ensure_saved(struct tui *t, struct msg *err);
+enum shown_state shown_state(const struct tui *t, size_t i);
+/* Resuming: the first step not done with today's answers (all done: the first). */
+size_t resume_screen(const struct tui *t);
+/* Shows a screen: reads the facts from disk, builds the form, renders. */
+void enter_screen(struct tui *t, size_t screen);
+
+/* ------------------------------------------------ form.c: the form */
+
+void build_form(struct tui *t, const char *focus_key, bool focus_confirm);
+
+#endif
