@@ -137,6 +137,15 @@ struct tui {
 	FILE *trace;
 };
 
+/* Geometry of the three panes for the current size. */
+struct layout {
+	int steps_y, steps_x, steps_h, steps_w; /* step list (wide) or strip (narrow) */
+	int form_y, form_x, form_h, form_w;
+	int preview_y, preview_x, preview_h, preview_w;
+	int message_y, status_y;
+	bool wide;
+};
+
 /* How the step list shows a step. */
 enum shown_state {
 	SHOWN_OPEN,
@@ -172,6 +181,49 @@ void enter_screen(struct tui *t, size_t screen);
 
 /* ------------------------------------------------ form.c: the form */
 
+/*
+ * Builds the form from the step's answer keys and the plan, for the current
+ * size; the field of focus_key (its repeat, if focus_confirm) gets the focus.
+ */
 void build_form(struct tui *t, const char *focus_key, bool focus_confirm);
+/* Frees the form and its descriptors. */
+void form_free(struct tui *t);
+/* The focused field's descriptor (and its index), or NULL. */
+const struct field_desc *current_desc(const struct tui *t, size_t *index);
+/*
+ * Moves to the next or previous answer.  The form library's own requests stay
+ * within a page, so crossing pages is done here.
+ */
+void focus_neighbour(struct tui *t, bool forward);
+/* The field's text without the form library's padding. */
+char *field_text(FIELD *f);
+/* The first problem of the fields on this screen, or a secret that does not match its repeat. */
+const char *screen_problem(struct tui *t, size_t *field_index);
+/* Puts the focused field's value into the plan if it changed, and renders again. */
+void sync_field(struct tui *t);
+/* A form driver request, if there is a form. */
+void form_request(struct tui *t, int request);
+/* F5 add, F6 rename, F8 remove, on the focused list or table row. */
+void edit_list(struct tui *t, int action);
+
+/* ------------------------------------------------ layout.c: layout by width, drawing */
+
+struct layout compute_layout(const struct tui *t);
+/* Rows the step's explanation takes above the form: all it needs, at most 3. */
+int explain_rows(const struct tui *t, int width);
+
+/* ------------------------------------------------ dialog.c: boxes over the screen */
+
+/*
+ * A yes/no(/cancel) question.  Returns 'y', 'n' or 'c' (Esc: 'c'), whatever
+ * letters the translation uses for them; with_cancel offers the third answer.
+ */
+int ask(struct tui *t, const char *question, bool with_cancel);
+/*
+ * Asks for one line of text in a small form; false when cancelled with Esc.
+ * The value starts as initial, with the cursor at its end.
+ */
+bool prompt_text(struct tui *t, const char *question, const char *initial, char *out,
+		 size_t size);
 
 #endif
