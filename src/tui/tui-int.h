@@ -208,9 +208,36 @@ void edit_list(struct tui *t, int action);
 
 /* ------------------------------------------------ layout.c: layout by width, drawing */
 
+/* Geometry of the panes for the current size. */
 struct layout compute_layout(const struct tui *t);
 /* Rows the step's explanation takes above the form: all it needs, at most 3. */
 int explain_rows(const struct tui *t, int width);
+/* A colour pair, or under NO_COLOR and on monochrome terminals an attribute. */
+attr_t attr_for(const struct tui *t, enum color_pair pair);
+void init_colors(struct tui *t);
+/* The whole screen, from the state. */
+void draw(struct tui *t);
+
+/* ------------------------------------------------ panes.c: the panes */
+
+/* Draws text soft-wrapped into a box; returns the number of rows it needs. */
+int draw_wrapped(WINDOW *w, int top, int height, int width, const char *text, int skip,
+		 bool utf8);
+/* One output in the preview pane: its bytes (masked), its diff, or its description. */
+void draw_output(struct tui *t, const struct layout *l, const struct output *o, size_t number,
+		 size_t count, const char *keys);
+void draw_preview(struct tui *t, const struct layout *l);
+void draw_form_box(struct tui *t, const struct layout *l);
+/* Welcome and finish. */
+void draw_text_screen(struct tui *t, const struct layout *l);
+/* The running step: what it does, a bar when the size is known, and how to cancel. */
+void draw_progress(struct tui *t);
+/* Where the diff of the shown file first differs, less two rows of context. */
+int first_change_row(struct tui *t);
+
+/* ------------------------------------------------ review_screen.c: F9 */
+
+void draw_review(struct tui *t, const struct layout *l);
 
 /* ------------------------------------------------ dialog.c: boxes over the screen */
 
