@@ -134,8 +134,12 @@ struct tui {
 	struct strlist written;     /* what the steps of this run did, for the finish screen */
 	struct job *job;            /* the step running on the worker thread, if any */
 	bool unsaved;
+	bool input_gone;            /* reads fail at once, again and again: the terminal is gone */
 	FILE *trace;
 };
+
+/* Ctrl-C, SIGTERM or SIGHUP: save and leave (set by the signal handler). */
+extern volatile sig_atomic_t tui_quit_requested;
 
 /* Geometry of the three panes for the current size. */
 struct layout {
@@ -252,5 +256,9 @@ int ask(struct tui *t, const char *question, bool with_cancel);
  */
 bool prompt_text(struct tui *t, const char *question, const char *initial, char *out,
 		 size_t size);
+/* F1: the focused answer's help, the step's explanation, the keys. */
+void show_help(struct tui *t);
+/* A failed step: the whole message, and what to do next, until a key is pressed. */
+void show_failure(struct tui *t, const struct step *s, const char *text);
 
 #endif
