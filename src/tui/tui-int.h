@@ -241,6 +241,11 @@ int first_change_row(struct tui *t);
 
 /* ------------------------------------------------ review_screen.c: F9 */
 
+/* Renders every step with today's answers and shows the list. */
+void enter_review(struct tui *t);
+void leave_review(struct tui *t);
+/* Files in the review, over all steps. */
+size_t review_count(const struct tui *t);
 void draw_review(struct tui *t, const struct layout *l);
 
 /* ------------------------------------------------ dialog.c: boxes over the screen */
