@@ -29,6 +29,9 @@ dialog_key(struct tui *t, WINDOW *w, wint_t *key)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &before);
 		status = wget_wch(w, key);
+		/* The box stays where it is; the screen follows when the dialog ends. */
+		if (status == KEY_CODE_YES && *key == KEY_RESIZE)
+			t->resize_pending = true;
 		if (status != ERR)
 			return status;
 		clock_gettime(CLOCK_MONOTONIC, &after);

@@ -226,7 +226,6 @@ draw(struct tui *t)
 {
 	struct layout l;
 
-	getmaxyx(stdscr, t->term.rows, t->term.cols);
 	erase();
 	if (t->term.rows < MIN_ROWS || t->term.cols < MIN_COLS) {
 		char line[160];

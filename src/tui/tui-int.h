@@ -135,6 +135,7 @@ struct tui {
 	struct job *job;            /* the step running on the worker thread, if any */
 	bool unsaved;
 	bool input_gone;            /* reads fail at once, again and again: the terminal is gone */
+	bool resize_pending;        /* a dialog read KEY_RESIZE: the loop calls handle_resize */
 	FILE *trace;
 };
 

@@ -161,196 +161,277 @@ confirm_quit(struct tui *t)
 	return true;
 }
 
-/* Returns false when the wizard should end. */
-static bool
-handle_key(struct tui *t, int status, wint_t key)
+/* ------------------------------------------------------------ keys */
+
+/*
+ * The one resize path: what was typed goes to the plan, the size is read
+ * again, and the form is built for it with the focus where it was; the loop
+ * then redraws everything from the new size.
+ */
+static void
+handle_resize(struct tui *t)
 {
-	bool in_form = t->form.form != NULL && t->screen >= 1 && t->screen <= step_count;
+	const struct field_desc *d;
+	char focus[160] = "";
+	bool confirm = false;
 
-	/* While a step runs, the UI keeps answering, but only to resize and cancel. */
-	if (t->job != NULL) {
-		if (status == OK && key == 27)
-			job_cancel(t->job);
-		if (status == KEY_CODE_YES && key == KEY_RESIZE)
-			getmaxyx(stdscr, t->term.rows, t->term.cols);
-		return true;
+	/* Nothing is typed while a step runs (job_key takes only Esc). */
+	if (t->job == NULL)
+		sync_field(t);
+	d = current_desc(t, NULL);
+	if (d != NULL) {
+		snprintf(focus, sizeof focus, "%s", d->key);
+		confirm = d->confirm;
 	}
-	if (t->review.active) {
-		size_t count = review_count(t);
+	t->resize_pending = false;
+	getmaxyx(stdscr, t->term.rows, t->term.cols);
+	build_form(t, focus[0] ? focus : NULL, confirm);
+}
 
-		if (status == KEY_CODE_YES) {
-			switch (key) {
-			case KEY_UP:
-				if (t->review.selected > 0)
-					t->review.selected--, t->preview.scroll = 0;
-				break;
-			case KEY_DOWN:
-				if (t->review.selected + 1 < count)
-					t->review.selected++, t->preview.scroll = 0;
-				break;
-			case KEY_PPAGE:
-				t->preview.scroll -= 10;
-				break;
-			case KEY_NPAGE:
-				t->preview.scroll += 10;
-				break;
-			case KEY_F(7):
-				t->preview.show_diff = !t->preview.show_diff;
-				t->preview.scroll = 0;
-				break;
-			case KEY_F(9):
-				leave_review(t);
-				break;
-			case KEY_F(10):
-				return !confirm_quit(t);
-			case KEY_RESIZE:
-				getmaxyx(stdscr, t->term.rows, t->term.cols);
-				break;
-			default:
-				break;
-			}
-		} else if (key == 27 || key == 'q') {
+/* While a step runs, the UI keeps answering, but only to resize and cancel. */
+static bool
+job_key(struct tui *t, int status, wint_t key)
+{
+	if (status == OK && key == 27)
+		job_cancel(t->job);
+	return true;
+}
+
+/* F9's list of files: Up/Down choose, the preview shows the chosen one. */
+static bool
+review_key(struct tui *t, int status, wint_t key)
+{
+	size_t count = review_count(t);
+
+	if (status != KEY_CODE_YES) {
+		if (key == 27 || key == 'q')
 			leave_review(t);
-		}
 		return true;
 	}
-	if (status == KEY_CODE_YES && key == KEY_F(9)) {
+	switch (key) {
+	case KEY_UP:
+		if (t->review.selected > 0)
+			t->review.selected--, t->preview.scroll = 0;
+		break;
+	case KEY_DOWN:
+		if (t->review.selected + 1 < count)
+			t->review.selected++, t->preview.scroll = 0;
+		break;
+	case KEY_PPAGE:
+		t->preview.scroll -= 10;
+		break;
+	case KEY_NPAGE:
+		t->preview.scroll += 10;
+		break;
+	case KEY_F(7):
+		t->preview.show_diff = !t->preview.show_diff;
+		t->preview.scroll = 0;
+		break;
+	case KEY_F(9):
+		leave_review(t);
+		break;
+	case KEY_F(10):
+		return !confirm_quit(t);
+	default:
+		break;
+	}
+	return true;
+}
+
+/* Enter: the welcome screen resumes, a step runs; the finish screen stays. */
+static void
+enter_key(struct tui *t)
+{
+	t->message.text[0] = '\0';
+	if (t->screen == 0)
+		enter_screen(t, resume_screen(t));
+	else if (t->screen <= step_count)
+		run_current_step(t);
+}
+
+static void
+escape_key(struct tui *t)
+{
+	t->message.text[0] = '\0';
+	go_back(t);
+}
+
+/*
+ * The function keys of a step or text screen that do not edit: help, the
+ * preview, review, quit.  Returns false when the wizard should end; *used
+ * says whether the key was one of them.
+ */
+static bool
+screen_function_key(struct tui *t, wint_t key, bool *used)
+{
+	*used = true;
+	switch (key) {
+	case KEY_F(10):
+		return !confirm_quit(t);
+	case KEY_F(1):
+		show_help(t);
+		break;
+	case KEY_F(9):
 		sync_field(t);
 		enter_review(t);
-		return true;
+		break;
+	case KEY_F(3):
+		if (t->preview.render.count > 0)
+			t->preview.file = (t->preview.file + t->preview.render.count - 1) %
+					  t->preview.render.count;
+		t->preview.scroll = 0;
+		break;
+	case KEY_F(4):
+		if (t->preview.render.count > 0)
+			t->preview.file = (t->preview.file + 1) % t->preview.render.count;
+		t->preview.scroll = 0;
+		break;
+	case KEY_F(7):
+		t->preview.show_diff = !t->preview.show_diff;
+		t->preview.scroll = t->preview.show_diff ? first_change_row(t) : 0;
+		break;
+	case KEY_F(2):
+		t->preview.show_commands = !t->preview.show_commands;
+		t->preview.scroll = 0;
+		refresh_commands(t);
+		break;
+	case KEY_PPAGE:
+		t->preview.scroll -= 10;
+		break;
+	case KEY_NPAGE:
+		t->preview.scroll += 10;
+		break;
+	case KEY_ENTER:
+		enter_key(t);
+		break;
+	default:
+		*used = false;
+		break;
 	}
+	return true;
+}
 
+/* A step with answers: inside a text field only non-printing keys are commands. */
+static bool
+form_key(struct tui *t, int status, wint_t key)
+{
 	if (status == KEY_CODE_YES) {
-		switch (key) {
-		case KEY_RESIZE:
-			sync_field(t);
-			{
-				const struct field_desc *d = current_desc(t, NULL);
-				char key_name[160] = "";
-				bool confirm = false;
+		bool used, go_on = screen_function_key(t, key, &used);
 
-				if (d != NULL) {
-					snprintf(key_name, sizeof key_name, "%s", d->key);
-					confirm = d->confirm;
-				}
-				getmaxyx(stdscr, t->term.rows, t->term.cols);
-				build_form(t, key_name[0] ? key_name : NULL, confirm);
-			}
-			return true;
-		case KEY_F(10):
-			return !confirm_quit(t);
-		case KEY_F(1):
-			show_help(t);
-			return true;
-		case KEY_F(3):
-			if (t->preview.render.count > 0)
-				t->preview.file = (t->preview.file + t->preview.render.count - 1) %
-						  t->preview.render.count;
-			t->preview.scroll = 0;
-			return true;
-		case KEY_F(4):
-			if (t->preview.render.count > 0)
-				t->preview.file = (t->preview.file + 1) % t->preview.render.count;
-			t->preview.scroll = 0;
-			return true;
+		if (used)
+			return go_on;
+		switch (key) {
 		case KEY_F(5):
 		case KEY_F(6):
 		case KEY_F(8):
-			if (in_form) {
-				sync_field(t);
-				edit_list(t, (int)key);
-			}
-			return true;
-		case KEY_F(7):
-			t->preview.show_diff = !t->preview.show_diff;
-			t->preview.scroll = t->preview.show_diff ? first_change_row(t) : 0;
-			return true;
-		case KEY_F(2):
-			t->preview.show_commands = !t->preview.show_commands;
-			t->preview.scroll = 0;
-			refresh_commands(t);
-			return true;
-		case KEY_PPAGE:
-			t->preview.scroll -= 10;
-			return true;
-		case KEY_NPAGE:
-			t->preview.scroll += 10;
-			return true;
+			sync_field(t);
+			edit_list(t, (int)key);
+			break;
 		case KEY_DOWN:
 		case KEY_BTAB:
 		case KEY_UP:
 			sync_field(t);
-			if (t->form.form != NULL)
-				focus_neighbour(t, key == KEY_DOWN);
-			return true;
-		case KEY_ENTER:
+			focus_neighbour(t, key == KEY_DOWN);
 			break;
 		case KEY_LEFT:
 			form_request(t, REQ_PREV_CHAR);
-			return true;
+			break;
 		case KEY_RIGHT:
 			form_request(t, REQ_NEXT_CHAR);
-			return true;
+			break;
 		case KEY_HOME:
 			form_request(t, REQ_BEG_LINE);
-			return true;
+			break;
 		case KEY_END:
 			form_request(t, REQ_END_LINE);
-			return true;
+			break;
 		case KEY_BACKSPACE:
 			form_request(t, REQ_DEL_PREV);
 			sync_field(t);
-			return true;
+			break;
 		case KEY_DC:
 			form_request(t, REQ_DEL_CHAR);
 			sync_field(t);
-			return true;
+			break;
 		default:
-			return true;
+			break;
 		}
+		return true;
 	}
 	switch (key) {
 	case '\t':
 		sync_field(t);
-		if (t->form.form != NULL)
-			focus_neighbour(t, true);
-		return true;
+		focus_neighbour(t, true);
+		break;
 	case '\n':
 	case '\r':
-	case KEY_ENTER:
-		t->message.text[0] = '\0';
-		if (t->screen == 0)
-			enter_screen(t, resume_screen(t));
-		else if (t->screen <= step_count)
-			run_current_step(t);
-		return true;
+		enter_key(t);
+		break;
 	case 27:
-		t->message.text[0] = '\0';
-		go_back(t);
-		return true;
+		escape_key(t);
+		break;
 	case 127:
 	case 8:
 		form_request(t, REQ_DEL_PREV);
 		sync_field(t);
-		return true;
-	default:
 		break;
-	}
-	if (!in_form) {
-		if (key == 'q')
-			return !confirm_quit(t);
-		/* Outside text fields a digit jumps to that step: for reviewing one step. */
-		if (key >= '1' && key < '1' + (wint_t)step_count)
-			enter_screen(t, (size_t)(key - '0'));
-		return true;
-	}
-	if (key >= 0x20 && key != 0x7f) {
-		t->message.text[0] = '\0';
-		form_driver_w(t->form.form, OK, (wchar_t)key);
-		sync_field(t);
+	default:
+		if (key >= 0x20 && key != 0x7f) {
+			t->message.text[0] = '\0';
+			form_driver_w(t->form.form, OK, (wchar_t)key);
+			sync_field(t);
+		}
+		break;
 	}
 	return true;
 }
+
+/* Welcome, finish, or a step with nothing to answer: letters are commands here. */
+static bool
+text_screen_key(struct tui *t, int status, wint_t key)
+{
+	if (status == KEY_CODE_YES) {
+		bool used;
+
+		return screen_function_key(t, key, &used);
+	}
+	switch (key) {
+	case '\n':
+	case '\r':
+		enter_key(t);
+		break;
+	case 27:
+		escape_key(t);
+		break;
+	case 'q':
+		return !confirm_quit(t);
+	default:
+		/* A digit jumps to that step: for reviewing one step. */
+		if (key >= '1' && key < '1' + (wint_t)step_count)
+			enter_screen(t, (size_t)(key - '0'));
+		break;
+	}
+	return true;
+}
+
+/* Returns false when the wizard should end. */
+static bool
+handle_key(struct tui *t, int status, wint_t key)
+{
+	if (status == KEY_CODE_YES && key == KEY_RESIZE) {
+		handle_resize(t);
+		return true;
+	}
+	if (t->job != NULL)
+		return job_key(t, status, key);
+	if (t->review.active)
+		return review_key(t, status, key);
+	if (t->form.form != NULL && t->screen >= 1 && t->screen <= step_count)
+		return form_key(t, status, key);
+	return text_screen_key(t, status, key);
+}
+
+/* ------------------------------------------------------------ the loop */
 
 int
 tui_run(struct plan *p, const char *dir, const struct run_options *options, unsigned flags,
@@ -410,6 +491,9 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 
 		if (t.job != NULL && job_finished(t.job))
 			finish_job(&t);
+		/* A dialog took the resize: it is handled as if the loop had read it. */
+		if (t.resize_pending)
+			handle_resize(&t);
 		draw(&t);
 		if (exit_after_draw)
 			break;
