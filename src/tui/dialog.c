@@ -9,6 +9,38 @@
 #include "core/i18n.h"
 #include "tui/tui-int.h"
 
+bool
+overlay_open(struct overlay *o, int height, int width, int y, int x)
+{
+	o->panel = NULL;
+	o->win = newwin(height, width, y, x);
+	if (o->win != NULL && (o->panel = new_panel(o->win)) == NULL) {
+		delwin(o->win);
+		o->win = NULL;
+	}
+	return o->panel != NULL;
+}
+
+void
+overlay_close(struct overlay *o)
+{
+	/* The panel library marks what the box covered, for the next update. */
+	if (o->panel != NULL)
+		del_panel(o->panel);
+	if (o->win != NULL)
+		delwin(o->win);
+	o->panel = NULL;
+	o->win = NULL;
+}
+
+/* Puts the boxes on the terminal now: a dialog waits for a key, and the loop draws only after. */
+static void
+overlay_show(void)
+{
+	update_panels();
+	doupdate();
+}
+
 /*
  * A key for a dialog.  Ctrl-C (or SIGTERM, SIGHUP) and a terminal that is
  * gone (read returns at once, again and again) both answer Esc, so no
@@ -56,13 +88,16 @@ ask(struct tui *t, const char *question, bool with_cancel)
 	/* TRANSLATORS: the keys that answer yes, no and cancel, in this order (e.g. "jna"). */
 	const char *letters = _("ync");
 	int width = t->term.cols - 10, answer = 'c';
-	WINDOW *w = newwin(5, width, t->term.rows / 2 - 2, 5);
+	struct overlay box_over;
+	WINDOW *w;
 
+	overlay_open(&box_over, 5, width, t->term.rows / 2 - 2, 5);
+	w = box_over.win;
 	if (strlen(letters) != 3)
 		letters = "ync";
 	box(w, 0, 0);
 	mvwaddnstr(w, 2, 2, question, width - 4);
-	wrefresh(w);
+	overlay_show();
 	for (;;) {
 		wint_t key;
 		const char *at;
@@ -83,8 +118,7 @@ ask(struct tui *t, const char *question, bool with_cancel)
 			break;
 		}
 	}
-	delwin(w);
-	touchwin(stdscr);
+	overlay_close(&box_over);
 	return answer;
 }
 
@@ -96,11 +130,14 @@ static void
 show_box(struct tui *t, int height, const char *title, attr_t attr, const char *text)
 {
 	int width = t->term.cols - 8;
-	WINDOW *w = newwin(height, width, (t->term.rows - height) / 2, 4);
-	WINDOW *body = derwin(w, height - 3, width - 4, 1, 2);
+	struct overlay box_over;
+	WINDOW *w, *body;
 	char *prose = text_word_wrap(text, width - 4);
 	wint_t key;
 
+	overlay_open(&box_over, height, width, (t->term.rows - height) / 2, 4);
+	w = box_over.win;
+	body = w != NULL ? derwin(w, height - 3, width - 4, 1, 2) : NULL;
 	werase(w);
 	box(w, 0, 0);
 	if (title != NULL) {
@@ -111,13 +148,13 @@ show_box(struct tui *t, int height, const char *title, attr_t attr, const char *
 	mvwaddnstr(w, height - 1, 2, _(" Any key: close "), width - 4);
 	draw_wrapped(body, 0, height - 3, width - 4, prose, 0, t->term.utf8);
 	free(prose);
-	wnoutrefresh(w);
-	wnoutrefresh(body);
-	doupdate();
+	/* The body shares the box's cells; the panel shows the box. */
+	wsyncup(body);
+	overlay_show();
 	dialog_key(t, w, &key);
-	delwin(body);
-	delwin(w);
-	touchwin(stdscr);
+	if (body != NULL)
+		delwin(body);
+	overlay_close(&box_over);
 }
 
 void
@@ -169,10 +206,15 @@ bool
 prompt_text(struct tui *t, const char *question, const char *initial, char *out, size_t size)
 {
 	int width = t->term.cols - 10 < 60 ? t->term.cols - 10 : 60;
-	WINDOW *w = newwin(6, width, t->term.rows / 2 - 3, (t->term.cols - width) / 2);
+	struct overlay box_over;
+	WINDOW *w, *sub;
 	FIELD *fields[2] = { new_field(1, width - 4, 0, 0, 0, 0), NULL };
 	FORM *form;
 	bool accepted = false;
+
+	overlay_open(&box_over, 6, width, t->term.rows / 2 - 3, (t->term.cols - width) / 2);
+	w = box_over.win;
+	sub = w != NULL ? derwin(w, 1, width - 4, 3, 2) : NULL;
 
 	field_opts_off(fields[0], O_STATIC | O_AUTOSKIP | O_BLANK);
 	set_field_back(fields[0], A_UNDERLINE);
@@ -181,7 +223,7 @@ prompt_text(struct tui *t, const char *question, const char *initial, char *out,
 	form_opts_off(form, O_BS_OVERLOAD | O_NL_OVERLOAD);
 	keypad(w, TRUE);
 	set_form_win(form, w);
-	set_form_sub(form, derwin(w, 1, width - 4, 3, 2));
+	set_form_sub(form, sub);
 	box(w, 0, 0);
 	mvwaddnstr(w, 1, 2, question, width - 4);
 	mvwaddnstr(w, 5, 2, _(" Enter: OK  Esc: cancel "), width - 4);
@@ -192,7 +234,7 @@ prompt_text(struct tui *t, const char *question, const char *initial, char *out,
 		wint_t key;
 		int status;
 
-		wrefresh(w);
+		overlay_show();
 		status = dialog_key(t, w, &key);
 		if (status == OK && (key == '\r' || key == '\n')) {
 			char *text;
@@ -224,7 +266,8 @@ prompt_text(struct tui *t, const char *question, const char *initial, char *out,
 	unpost_form(form);
 	free_form(form);
 	free_field(fields[0]);
-	delwin(w);
-	touchwin(stdscr);
+	if (sub != NULL)
+		delwin(sub);
+	overlay_close(&box_over);
 	return accepted;
 }

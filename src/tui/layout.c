@@ -266,7 +266,11 @@ draw(struct tui *t)
 	if (t->job != NULL) {
 		curs_set(0);
 		draw_progress(t);
-	} else if (!t->review.active && t->form.form != NULL && t->screen >= 1 && t->screen <= step_count) {
+	}
+	/* The boxes over the panes (the running step's), then the cursor. */
+	update_panels();
+	if (t->job == NULL && !t->review.active && t->form.form != NULL && t->screen >= 1 &&
+	    t->screen <= step_count) {
 		curs_set(1);
 		pos_form_cursor(t->form.form);
 		wnoutrefresh(t->form.win);

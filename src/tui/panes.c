@@ -273,10 +273,15 @@ draw_progress(struct tui *t)
 {
 	const struct step *s = current_step(t);
 	int width = t->term.cols - 10 < 70 ? t->term.cols - 10 : 70;
-	WINDOW *w = newwin(7, width, t->term.rows / 2 - 3, (t->term.cols - width) / 2);
+	WINDOW *w;
 	struct job_view v;
 	char line[512], done[32], total[32];
 
+	/* Opened with the job's first frame, closed when it ends or the size changes. */
+	if (t->progress.win == NULL &&
+	    !overlay_open(&t->progress, 7, width, t->term.rows / 2 - 3, (t->term.cols - width) / 2))
+		return;
+	w = t->progress.win;
 	job_view(t->job, &v);
 	werase(w);
 	box(w, 0, 0);
@@ -318,8 +323,6 @@ draw_progress(struct tui *t)
 	snprintf(line, sizeof line, "%s (%.0f s)",
 		 v.cancelling ? _("Cancelling...") : _("Esc cancels"), v.seconds);
 	mvwaddnstr(w, 5, 2, line, width - 4);
-	wnoutrefresh(w);
-	delwin(w);
 }
 
 /* Where the diff of the shown file first differs, less two rows of context. */

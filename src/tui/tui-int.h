@@ -11,6 +11,7 @@
 
 #include <curses.h>
 #include <form.h>
+#include <panel.h>
 
 #include "core/manifest.h"
 #include "core/plan.h"
@@ -98,6 +99,12 @@ struct tui_review {
 	size_t selected;
 };
 
+/* A box over the screen, in a panel: closing it uncovers what it covered. */
+struct overlay {
+	WINDOW *win;
+	PANEL *panel;
+};
+
 /* The line above the status line. */
 struct tui_message {
 	char text[1024];
@@ -133,6 +140,7 @@ struct tui {
 
 	struct strlist written;     /* what the steps of this run did, for the finish screen */
 	struct job *job;            /* the step running on the worker thread, if any */
+	struct overlay progress;    /* the running step's box (opened by draw_progress) */
 	bool unsaved;
 	bool input_gone;            /* reads fail at once, again and again: the terminal is gone */
 	bool resize_pending;        /* a dialog read KEY_RESIZE: the loop calls handle_resize */
@@ -262,6 +270,9 @@ int ask(struct tui *t, const char *question, bool with_cancel);
  */
 bool prompt_text(struct tui *t, const char *question, const char *initial, char *out,
 		 size_t size);
+/* A window in a panel above the others; false (and nothing open) if it does not fit. */
+bool overlay_open(struct overlay *o, int height, int width, int y, int x);
+void overlay_close(struct overlay *o);
 /* F1: the focused answer's help, the step's explanation, the keys. */
 void show_help(struct tui *t);
 /* A failed step: the whole message, and what to do next, until a key is pressed. */

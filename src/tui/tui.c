@@ -117,6 +117,7 @@ finish_job(struct tui *t)
 	enum step_result result = job_finish(t->job, &t->written, &err);
 
 	t->job = NULL;
+	overlay_close(&t->progress);
 	if (result == STEP_CANCELLED) {
 		set_message(t, true, _("%s: cancelled; run it again with Enter."), _(s->title));
 		return;
@@ -185,6 +186,8 @@ handle_resize(struct tui *t)
 	}
 	t->resize_pending = false;
 	getmaxyx(stdscr, t->term.rows, t->term.cols);
+	/* The running step's box opens again, centred for the new size. */
+	overlay_close(&t->progress);
 	build_form(t, focus[0] ? focus : NULL, confirm);
 }
 
@@ -547,6 +550,7 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 		job_cancel(t.job);
 		job_finish(t.job, &ignored, &err);
 		strlist_free(&ignored);
+		overlay_close(&t.progress);
 	}
 	if (t.review.active)
 		leave_review(&t);
