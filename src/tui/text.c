@@ -160,6 +160,32 @@ text_chunk(const char *line, size_t len, int width)
 	return bytes;
 }
 
+char *
+text_fit(const char *s, int cols)
+{
+	size_t len = strlen(s), bytes = 0;
+	int used = 0;
+
+	while (bytes < len) {
+		mbstate_t state;
+		wchar_t wc;
+		size_t n;
+		int w;
+
+		memset(&state, 0, sizeof state);
+		n = mbrtowc(&wc, s + bytes, len - bytes, &state);
+		if (n == 0 || n == (size_t)-1 || n == (size_t)-2)
+			n = 1, w = 1;
+		else if ((w = wcwidth(wc)) < 0)
+			w = 1;
+		if (used + w > cols)
+			break;
+		used += w;
+		bytes += n;
+	}
+	return xstrndup(s, bytes);
+}
+
 void
 text_for_display(char *s, bool utf8)
 {

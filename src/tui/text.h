@@ -37,6 +37,8 @@ int text_columns(const char *text);
  * column (it is shown as '?').
  */
 size_t text_chunk(const char *line, size_t len, int width);
+/* A copy cut to at most cols columns, never inside a character. */
+char *text_fit(const char *s, int cols);
 /* In place: control bytes, and outside UTF-8 bytes above ASCII, become '?'. */
 void text_for_display(char *s, bool utf8);
 

@@ -11,6 +11,7 @@
 
 #include <curses.h>
 #include <form.h>
+#include <menu.h>
 #include <panel.h>
 
 #include "core/manifest.h"
@@ -97,6 +98,12 @@ struct tui_review {
 	bool active;
 	struct render_result results[16];
 	size_t selected;
+	/* The list of files: a menu in its own window, made for the current size. */
+	MENU *menu;
+	ITEM **items;
+	char **lines;           /* the items' text, which the menu does not copy */
+	size_t line_count;
+	WINDOW *win, *sub;
 };
 
 /* A box over the screen, in a panel: closing it uncovers what it covered. */
@@ -255,6 +262,10 @@ void enter_review(struct tui *t);
 void leave_review(struct tui *t);
 /* Files in the review, over all steps. */
 size_t review_count(const struct tui *t);
+/* Makes the list again for the current size, keeping the chosen file. */
+void review_relayout(struct tui *t);
+/* Up or Down in the list. */
+void review_move(struct tui *t, bool down);
 void draw_review(struct tui *t, const struct layout *l);
 
 /* ------------------------------------------------ dialog.c: boxes over the screen */

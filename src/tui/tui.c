@@ -189,6 +189,8 @@ handle_resize(struct tui *t)
 	/* The running step's box opens again, centred for the new size. */
 	overlay_close(&t->progress);
 	build_form(t, focus[0] ? focus : NULL, confirm);
+	if (t->review.active)
+		review_relayout(t);
 }
 
 /* While a step runs, the UI keeps answering, but only to resize and cancel. */
@@ -204,8 +206,6 @@ job_key(struct tui *t, int status, wint_t key)
 static bool
 review_key(struct tui *t, int status, wint_t key)
 {
-	size_t count = review_count(t);
-
 	if (status != KEY_CODE_YES) {
 		if (key == 27 || key == 'q')
 			leave_review(t);
@@ -213,12 +213,8 @@ review_key(struct tui *t, int status, wint_t key)
 	}
 	switch (key) {
 	case KEY_UP:
-		if (t->review.selected > 0)
-			t->review.selected--, t->preview.scroll = 0;
-		break;
 	case KEY_DOWN:
-		if (t->review.selected + 1 < count)
-			t->review.selected++, t->preview.scroll = 0;
+		review_move(t, key == KEY_DOWN);
 		break;
 	case KEY_PPAGE:
 		t->preview.scroll -= 10;

@@ -127,6 +127,30 @@ test_chunk(void **state)
 }
 
 static void
+test_fit(void **state)
+{
+	char *s;
+
+	(void)state;
+	s = text_fit("abcdef", 4);
+	assert_string_equal(s, "abcd");
+	free(s);
+	s = text_fit("ab", 4);
+	assert_string_equal(s, "ab");
+	free(s);
+	s = text_fit("ab", 0);
+	assert_string_equal(s, "");
+	free(s);
+	/* 日本語 in 5 columns: 日本 (4); half of 語 is not shown. */
+	s = text_fit("\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 5);
+	assert_string_equal(s, "\xe6\x97\xa5\xe6\x9c\xac");
+	free(s);
+	s = text_fit("\xc3\xa4" "bc", 2);   /* äb */
+	assert_string_equal(s, "\xc3\xa4" "b");
+	free(s);
+}
+
+static void
 test_for_display(void **state)
 {
 	char a[] = "a\x01" "b\x7f\xc3\xa4";
@@ -175,6 +199,7 @@ main(void)
 		cmocka_unit_test(test_word_wrap),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_chunk),
+		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_for_display),
 		cmocka_unit_test(test_format_bytes),
 		cmocka_unit_test(test_first_change),
