@@ -464,16 +464,20 @@ form_request(struct tui *t, int request)
 	form_driver(t->form.form, request);
 }
 
-/* The list and name the focused field belongs to (a table row, or the list itself). */
+/*
+ * The list and name the focused field belongs to (a table row, or the list
+ * itself; node is empty for the list).  Copies: the descriptors they come
+ * from are freed when the form is built again after the change.
+ */
 static bool
-focused_list(const struct tui *t, const char **list_key, const char **node)
+focused_list(const struct tui *t, char list_key[32], char node[ZK_NAME_MAX + 1])
 {
 	const struct field_desc *d = current_desc(t, NULL);
 
 	if (d == NULL || d->list_key[0] == '\0')
 		return false;
-	*list_key = d->list_key;
-	*node = d->node[0] ? d->node : NULL;
+	snprintf(list_key, 32, "%s", d->list_key);
+	snprintf(node, ZK_NAME_MAX + 1, "%s", d->node);
 	return true;
 }
 
@@ -481,19 +485,19 @@ focused_list(const struct tui *t, const char **list_key, const char **node)
 void
 edit_list(struct tui *t, int action)
 {
-	const char *list_key, *node;
+	char list_key[sizeof t->form.descs->list_key], node[sizeof t->form.descs->node];
 	char name[ZK_NAME_MAX + 1] = "", focus[160] = "";
 	struct msg err = { "" }, why;
 	bool users;
 	int rc = 0;
 
-	if (!focused_list(t, &list_key, &node)) {
+	if (!focused_list(t, list_key, node)) {
 		set_message(t, true, _("F5, F6 and F8 work on brokers and SASL users: move to "
 				       "their table first."));
 		return;
 	}
 	users = strcmp(list_key, "sasl.users") == 0;
-	if (action != KEY_F(5) && node == NULL) {
+	if (action != KEY_F(5) && node[0] == '\0') {
 		set_message(t, true, _("Move to a row of the table first."));
 		return;
 	}
@@ -533,7 +537,6 @@ edit_list(struct tui *t, int action)
 			     ? _("Renamed %s.") : _("Removed %s."),
 		    action == KEY_F(8) ? node : name);
 }
-
 
 void
 form_free(struct tui *t)
