@@ -78,10 +78,6 @@ dialog_key(struct tui *t, WINDOW *w, wint_t *key)
 	return OK;
 }
 
-/*
- * A yes/no(/cancel) question.  Returns 'y', 'n' or 'c' (Esc: 'c'), whatever
- * letters the translation uses for them; with_cancel offers the third answer.
- */
 int
 ask(struct tui *t, const char *question, bool with_cancel)
 {
@@ -180,7 +176,6 @@ show_help(struct tui *t)
 	buf_free(&text);
 }
 
-/* A failed step: the whole message, and what to do next, until a key is pressed. */
 void
 show_failure(struct tui *t, const struct step *s, const char *text)
 {
@@ -193,15 +188,11 @@ show_failure(struct tui *t, const struct step *s, const char *text)
 		     "to run it again. Files written before the failure are complete; nothing "
 		     "is half-written."));
 	snprintf(title, sizeof title, _(" %s failed "), _(s->title));
-	show_box(t, t->term.rows - 8 < 14 ? t->term.rows - 8 : 14, title, attr_for(t, PAIR_ERROR) | A_BOLD,
-		 all.data);
+	show_box(t, t->term.rows - 8 < 14 ? t->term.rows - 8 : 14, title,
+		 attr_for(t, PAIR_ERROR) | A_BOLD, all.data);
 	buf_free(&all);
 }
 
-/*
- * Asks for one line of text in a small form; false when cancelled with Esc.
- * The value starts as initial, with the cursor at its end.
- */
 bool
 prompt_text(struct tui *t, const char *question, const char *initial, char *out, size_t size)
 {

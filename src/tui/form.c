@@ -1,6 +1,7 @@
 /* The form: one field per answer on the screen, built from descriptors; edits go to the plan. */
 #include <config.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -192,8 +193,8 @@ table_geometry(const struct tui *t, size_t header, int width, int *name_w, int x
 	if (*name_w > width / 4)
 		*name_w = width / 4;
 	for (int c = 0; c < h->column_count; c++) {
-		const struct field_desc *cell = header + 1 + (size_t)c < t->form.count
-							? &t->form.descs[header + 1 + (size_t)c] : NULL;
+		size_t at = header + 1 + (size_t)c;
+		const struct field_desc *cell = at < t->form.count ? &t->form.descs[at] : NULL;
 
 		if (cell != NULL && cell->column == c && narrow_kind(cell->kind)) {
 			ws[c] = 9;
@@ -273,7 +274,8 @@ build_form(struct tui *t, const char *focus_key, bool focus_confirm)
 
 		if (d->header) {
 			table_geometry(t, i, width, &name_w, xs, ws);
-			for (int c = 0; c < d->column_count && i + 1 + (size_t)c < t->form.count; c++) {
+			for (int c = 0; c < d->column_count && i + 1 + (size_t)c < t->form.count;
+			     c++) {
 				FIELD *title = builder_add(&b, d->row, xs[c], ws[c] - 1, false);
 
 				set_field_buffer(title, 0, t->form.descs[i + 1 + (size_t)c].label);
@@ -357,10 +359,6 @@ current_desc(const struct tui *t, size_t *index)
 	return NULL;
 }
 
-/*
- * Moves to the next or previous answer.  The form library's own requests stay
- * within a page, so crossing pages is done here.
- */
 void
 focus_neighbour(struct tui *t, bool forward)
 {
@@ -376,7 +374,6 @@ focus_neighbour(struct tui *t, bool forward)
 	form_driver(t->form.form, REQ_END_LINE);
 }
 
-/* The field's text without the form library's padding. */
 char *
 field_text(FIELD *f)
 {
@@ -388,7 +385,6 @@ field_text(FIELD *f)
 	return xstrndup(raw, n);
 }
 
-/* Problems of the fields on this screen, plus a secret that does not match its repeat. */
 const char *
 screen_problem(struct tui *t, size_t *field_index)
 {

@@ -20,7 +20,8 @@ compute_layout(const struct tui *t)
 	if (l.wide) {
 		int rest = t->term.cols - STEP_LIST_WIDTH;
 
-		l.steps_y = 1, l.steps_x = 0, l.steps_h = t->term.rows - 3, l.steps_w = STEP_LIST_WIDTH;
+		l.steps_y = 1, l.steps_x = 0, l.steps_h = t->term.rows - 3;
+		l.steps_w = STEP_LIST_WIDTH;
 		l.form_y = 1, l.form_x = STEP_LIST_WIDTH, l.form_h = t->term.rows - 3;
 		l.form_w = rest / 2;
 		l.preview_y = 1, l.preview_x = l.form_x + l.form_w;
@@ -37,7 +38,6 @@ compute_layout(const struct tui *t)
 	return l;
 }
 
-/* Rows the step's explanation takes above the form: all it needs, at most 3. */
 int
 explain_rows(const struct tui *t, int width)
 {
@@ -230,8 +230,8 @@ draw(struct tui *t)
 	if (t->term.rows < MIN_ROWS || t->term.cols < MIN_COLS) {
 		char line[160];
 
-		snprintf(line, sizeof line, _("Terminal too small: %dx%d, needs %dx%d."), t->term.cols,
-			 t->term.rows, MIN_COLS, MIN_ROWS);
+		snprintf(line, sizeof line, _("Terminal too small: %dx%d, needs %dx%d."),
+			 t->term.cols, t->term.rows, MIN_COLS, MIN_ROWS);
 		mvaddnstr(t->term.rows / 2, 0, line, t->term.cols);
 		mvaddnstr(t->term.rows / 2 + 1, 0, _("Enlarge it; the wizard goes on by itself."),
 			  t->term.cols);

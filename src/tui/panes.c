@@ -9,7 +9,6 @@
 #include "core/i18n.h"
 #include "tui/tui-int.h"
 
-/* Draws text soft-wrapped into a box; returns the number of rows it needs. */
 int
 draw_wrapped(WINDOW *w, int top, int height, int width, const char *text, int skip, bool utf8)
 {
@@ -63,7 +62,6 @@ draw_scrolled(struct tui *t, WINDOW *body, int height, int width, const char *te
 	draw_wrapped(body, 0, height, width, text, t->preview.scroll, t->term.utf8);
 }
 
-/* One output in the preview pane: its bytes (masked), its diff, or its description. */
 void
 draw_output(struct tui *t, const struct layout *l, const struct output *o, size_t number,
 	    size_t count, const char *keys)
@@ -173,7 +171,8 @@ draw_form_box(struct tui *t, const struct layout *l)
 				   (!d->header && !d->confirm &&
 				    problems_find(&t->problems, d->key) != NULL);
 
-			if (!bad || d->row < first_row || d->row >= first_row + (int)t->form.rows_per_page)
+			if (!bad || d->row < first_row ||
+			    d->row >= first_row + (int)t->form.rows_per_page)
 				continue;
 			wattrset(w, attr_for(t, PAIR_ERROR) | A_BOLD);
 			mvwaddch(w, 1 + explain_rows(t, l->form_w - 2) + d->row - first_row,
@@ -267,7 +266,6 @@ draw_text_screen(struct tui *t, const struct layout *l)
 	buf_free(&text);
 }
 
-/* The running step: what it does, a bar when the size is known, and how to cancel. */
 void
 draw_progress(struct tui *t)
 {
@@ -325,7 +323,6 @@ draw_progress(struct tui *t)
 	mvwaddnstr(w, 5, 2, line, width - 4);
 }
 
-/* Where the diff of the shown file first differs, less two rows of context. */
 int
 first_change_row(struct tui *t)
 {

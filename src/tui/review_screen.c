@@ -149,7 +149,8 @@ enter_review(struct tui *t)
 	struct msg err = { "" };
 
 	for (size_t i = 0; i < step_count; i++)
-		if (step_render(steps[i], t->plan, &t->disk.inputs, &t->review.results[i], &err) != 0)
+		if (step_render(steps[i], t->plan, &t->disk.inputs, &t->review.results[i],
+				&err) != 0)
 			set_message(t, true, "%s: %s", steps[i]->id, err.text);
 	t->review.active = true;
 	t->review.selected = 0;
@@ -166,16 +167,16 @@ draw_review(struct tui *t, const struct layout *l)
 	size_t by_change[CHANGE_FOREIGN + 1] = { 0 };
 	char summary[256];
 
+	for (size_t n = 0; w != NULL && n < count; n++)
+		by_change[review_change(t->disk.cache, review_output(t, n, NULL))]++;
+	/* TRANSLATORS: counts of files: new, unchanged, to be replaced, kept as they are. */
+	snprintf(summary, sizeof summary, _(" Review: %zu files: %zu new, %zu unchanged, %zu to "
+					    "change, %zu kept "),
+		 count, by_change[CHANGE_NEW], by_change[CHANGE_SAME], by_change[CHANGE_UPDATE],
+		 by_change[CHANGE_EDITED] + by_change[CHANGE_FOREIGN]);
 	if (w != NULL) {
-		for (size_t n = 0; n < count; n++)
-			by_change[review_change(t->disk.cache, review_output(t, n, NULL))]++;
 		/* The border touches every row: the menu's rows go out with it. */
 		box(w, 0, 0);
-		/* TRANSLATORS: counts of files: new, unchanged, to be replaced, kept as they are. */
-		snprintf(summary, sizeof summary, _(" Review: %zu files: %zu new, %zu unchanged, %zu to "
-						    "change, %zu kept "),
-			 count, by_change[CHANGE_NEW], by_change[CHANGE_SAME], by_change[CHANGE_UPDATE],
-			 by_change[CHANGE_EDITED] + by_change[CHANGE_FOREIGN]);
 		mvwaddnstr(w, 0, 2, summary, l->form_w - 4);
 		wnoutrefresh(w);
 	}

@@ -72,7 +72,6 @@ trace_event(struct tui *t, const char *event)
 	fflush(t->trace);
 }
 
-/* The article's commands for this step and today's answers (only while F2 shows them). */
 void
 refresh_commands(struct tui *t)
 {
@@ -101,10 +100,6 @@ refresh_commands(struct tui *t)
 	t->preview.commands = buf_steal(&out, NULL);
 }
 
-/*
- * Renders the step again.  When follow_change is set, the preview turns to the
- * first file whose bytes changed, so a typed value shows where it lands.
- */
 void
 refresh_render(struct tui *t, bool follow_change)
 {
@@ -170,7 +165,6 @@ shown_state(const struct tui *t, size_t i)
 	return SHOWN_OPEN;
 }
 
-/* Resuming: the first step not done with today's answers (all done: the first). */
 size_t
 resume_screen(const struct tui *t)
 {

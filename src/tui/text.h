@@ -1,6 +1,6 @@
+/* Text for the terminal, without curses: display widths, wrapping and sanitising. */
 /*
- * Text for the terminal, without curses: display widths, wrapping and
- * sanitising, so that tests/unit/test_tuitext.c can pin them down.
+ * Apart from curses so that tests/unit/test_tuitext.c can pin them down.
  * Widths follow the current locale (LC_CTYPE), as the terminal does.
  */
 #ifndef ZK_TUI_TEXT_H

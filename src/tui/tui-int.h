@@ -1,7 +1,5 @@
-/*
- * Inside the ncurses front end: the state of one session, shared by the
- * files of src/tui/.  Nothing outside src/tui/ includes this.
- */
+/* Inside the TUI: the session's state and what the files of src/tui/ share. */
+/* Nothing outside src/tui/ includes this. */
 #ifndef ZK_TUI_INT_H
 #define ZK_TUI_INT_H
 
@@ -223,7 +221,6 @@ const char *screen_problem(struct tui *t, size_t *field_index);
 void sync_field(struct tui *t);
 /* A form driver request, if there is a form. */
 void form_request(struct tui *t, int request);
-/* F5 add, F6 rename, F8 remove, on the focused list or table row. */
 void edit_list(struct tui *t, int action);
 
 /* ------------------------------------------------ layout.c: layout by width, drawing */

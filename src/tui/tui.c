@@ -1,7 +1,9 @@
+/* The TUI's entry and loop: terminal set-up, signals, one key handler per mode, resizing. */
 /*
  * The ncurses front end: one screen per step, the form on one side and the
  * files the step will write on the other, re-rendered by the core on every
- * keystroke.  Curses is touched only here, and only from the main thread.
+ * keystroke.  Curses is touched only in src/tui/, and only from the main
+ * thread (job.c's worker never draws).
  */
 #include <config.h>
 
@@ -17,18 +19,9 @@
 #include <wchar.h>
 
 #include <curses.h>
-#include <form.h>
 
-#include "core/commands.h"
-#include "core/fsutil.h"
 #include "core/i18n.h"
-#include "core/render.h"
-#include "core/review.h"
-#include "core/steps.h"
-#include "core/validate.h"
-#include "tui/job.h"
 #include "tui/termprobe.h"
-#include "tui/text.h"
 #include "tui/tui-int.h"
 #include "tui/tui.h"
 
