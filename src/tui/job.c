@@ -1,3 +1,4 @@
+/* A step on a worker thread; progress and report lines come back through a lock. */
 #include <config.h>
 
 #include <pthread.h>

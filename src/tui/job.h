@@ -1,7 +1,7 @@
+/* A step running on a worker thread while the main thread keeps drawing and reading keys. */
 /*
- * A step running on a worker thread while the main thread keeps drawing and
- * reading keys.  The worker gets its own copy of the plan (a plan is not
- * thread-safe); progress and report lines come back through a lock.
+ * The worker gets its own copy of the plan (a plan is not thread-safe);
+ * progress and report lines come back through a lock.
  */
 #ifndef ZK_JOB_H
 #define ZK_JOB_H

@@ -1,3 +1,4 @@
+/* What the terminal can do, asked through terminfo before curses starts. */
 #include <config.h>
 
 #include <string.h>

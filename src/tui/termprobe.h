@@ -1,5 +1,5 @@
+/* What the terminal can do, asked through terminfo before curses starts. */
 /*
- * What the terminal can do, asked through terminfo before curses starts.
  * Kept apart because <term.h> defines macros named like ordinary words
  * (columns, lines, label_width) that must not leak into the rest of the TUI.
  */
