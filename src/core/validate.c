@@ -18,40 +18,6 @@
 
 #define MIN_PASSWORD_CHARS 6
 
-/* Decodes one UTF-8 sequence; returns its length, or 0 when malformed. */
-static size_t
-utf8_decode(const unsigned char *s, unsigned long *cp)
-{
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0 && (s[1] & 0xc0) == 0x80) {
-		*cp = ((s[0] & 0x1fUL) << 6) | (s[1] & 0x3f);
-		return *cp >= 0x80 ? 2 : 0;
-	}
-	if ((s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
-		*cp = ((s[0] & 0x0fUL) << 12) | ((s[1] & 0x3fUL) << 6) | (s[2] & 0x3f);
-		return *cp >= 0x800 && (*cp < 0xd800 || *cp > 0xdfff) ? 3 : 0;
-	}
-	if ((s[0] & 0xf8) == 0xf0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
-	    (s[3] & 0xc0) == 0x80) {
-		*cp = ((s[0] & 0x07UL) << 18) | ((s[1] & 0x3fUL) << 12) | ((s[2] & 0x3fUL) << 6) |
-		      (s[3] & 0x3f);
-		return *cp >= 0x10000 && *cp <= 0x10ffff ? 4 : 0;
-	}
-	return 0;
-}
-
-/* Format characters (Cf) and separators that render as nothing or reorder text. */
-static bool
-is_invisible(unsigned long cp)
-{
-	return cp == 0xad || cp == 0x61c || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
-	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) ||
-	       cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
-}
-
 static bool
 is_unicode_space(unsigned long cp)
 {
@@ -74,7 +40,7 @@ check_common(const char *value, size_t *chars, struct msg *why)
 			return msg_set(why, _("the value is not valid UTF-8")), false;
 		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
 			return msg_set(why, _("control characters are not allowed")), false;
-		if (is_invisible(cp))
+		if (unicode_is_invisible(cp))
 			return msg_set(why, _("invisible or direction-changing characters (U+%04lX) "
 					      "are not allowed: they hide on screen"), cp), false;
 		if ((n == 0 || s[len] == '\0') && is_unicode_space(cp))
