@@ -136,7 +136,8 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 				  "(--set KEY=VALUE or the answers file)\n"));
 		return 1;
 	}
-	if (preflight_dir(dir, selected[0] ? DOWNLOAD_SPACE : CONFIG_SPACE, &err) != 0 ||
+	if (preflight_answers(p, &err) != 0 ||
+	    preflight_dir(dir, selected[0] ? DOWNLOAD_SPACE : CONFIG_SPACE, &err) != 0 ||
 	    fs_make_workdir(dir, &err) != 0) {
 		batch_say(stderr, "zktls-wizard: %s\n", err.text);
 		return 1;

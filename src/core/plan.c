@@ -545,8 +545,15 @@ plan_set_assignment(struct plan *p, const char *assignment, struct msg *err)
 	char *key;
 	int rc;
 
+	/* Only a key is shown: anything else may be a password typed in the wrong place. */
+	if (eq == NULL && answer_key_find(assignment, NULL) != NULL &&
+	    strspn(assignment, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+		    strlen(assignment))
+		return msg_set(err, _("--set needs KEY=VALUE: '%s' has no '=' and no value"),
+			       assignment);
 	if (eq == NULL || eq == assignment)
-		return msg_set(err, _("--set needs KEY=VALUE, not '%s'"), assignment);
+		return msg_set(err, _("--set needs KEY=VALUE; one was given without a key before "
+				      "'=' (not shown: it may hold a password)"));
 	key = xstrndup(assignment, (size_t)(eq - assignment));
 	rc = plan_set(p, key, eq + 1, ORIGIN_SET, err);
 	free(key);

@@ -68,11 +68,22 @@ is_dns_label(const char *s)
 }
 
 static bool
+all_digits(const char *s, size_t n)
+{
+	return n > 0 && strspn(s, "0123456789") >= n;
+}
+
+static bool
 check_node_name(const char *name, struct msg *why)
 {
 	if (!is_dns_label(name))
 		return msg_set(why, _("'%s' is not a valid node name: use 1 to 63 lower-case "
 				      "letters, digits and '-', not starting or ending with '-'"),
+			       name), false;
+	/* "2183" resolves to 0.0.8.135: the resolver reads a number as an IPv4 address. */
+	if (all_digits(name, strlen(name)))
+		return msg_set(why, _("'%s' is not a valid node name: a name of digits only is "
+				      "read as an IP address; use at least one letter"),
 			       name), false;
 	if (strcmp(name, "truststore") == 0)
 		return msg_set(why, _("'truststore' is taken by the truststore's file name")),
@@ -98,6 +109,7 @@ is_path(const char *s)
 		       strlen(s);
 }
 
+/* Digits and dots, no empty part: what version_compare can order. */
 static bool
 is_version(const char *s)
 {
@@ -114,6 +126,63 @@ is_version(const char *s)
 	return digit;
 }
 
+/*
+ * min to max numbers separated by dots, none with a leading zero (2.3.06
+ * is no release: the archive name would be made of it) and none longer than
+ * six digits.
+ */
+static bool
+is_strict_version(const char *s, int min_parts, int max_parts)
+{
+	int parts = 0;
+
+	for (;;) {
+		size_t n = strspn(s, "0123456789");
+
+		if (n == 0 || n > 6 || (n > 1 && s[0] == '0'))
+			return false;
+		parts++;
+		s += n;
+		if (*s == '\0')
+			return parts >= min_parts;
+		if (*s != '.' || parts == max_parts)
+			return false;
+		s++;
+	}
+}
+
+/* A release data/releases.conf knows exactly. */
+static bool
+release_listed(const char *program, const char *version)
+{
+	struct release r;
+	struct msg ignored;
+	bool listed = false;
+
+	if (catalog_release(program, version, NULL, &r, &ignored) == 0) {
+		listed = r.known;
+		release_free(&r);
+	}
+	return listed;
+}
+
+static bool
+check_version(const char *key, const char *value, struct msg *why)
+{
+	if (strcmp(key, "kafka.scala") == 0) {
+		if (!is_strict_version(value, 2, 3))
+			return msg_set(why, _("'%s' is not a Scala version: use numbers without "
+					      "leading zeros, as in 2.12 or 2.13"), value), false;
+		return true;
+	}
+	if (!is_strict_version(value, 3, 3) &&
+	    !release_listed(strcmp(key, "kafka.version") == 0 ? "kafka" : "zookeeper", value))
+		return msg_set(why, _("'%s' is not a version: use three numbers without leading "
+				      "zeros, e.g. %s"), value,
+			       strcmp(key, "kafka.version") == 0 ? "2.3.0" : "3.5.5"), false;
+	return true;
+}
+
 static bool
 is_hex(const char *s, size_t n)
 {
@@ -128,54 +197,88 @@ is_ip(const char *s)
 	return inet_pton(AF_INET, s, addr) == 1 || inet_pton(AF_INET6, s, addr) == 1;
 }
 
-/* A DNS name for a SAN: labels of [A-Za-z0-9-], a leading "*." allowed, {name} allowed. */
+/*
+ * A host name: labels of [A-Za-z0-9-], at most 253 characters.  The last
+ * label must not be all digits, or the resolver reads the whole as an IPv4
+ * address (999.1.1.1, 1.2.3.4.5 and 2183 are none of the two).
+ */
+static bool
+is_host_name(const char *s)
+{
+	const char *label = s;
+	size_t len = strlen(s);
+
+	if (len == 0 || len > 253)
+		return false;
+	for (;;) {
+		size_t n = strcspn(label, ".");
+
+		if (n == 0 || n > 63 || label[0] == '-' || label[n - 1] == '-' ||
+		    strspn(label, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") <
+			    n)
+			return false;
+		if (label[n] == '\0')
+			return !all_digits(label, n);
+		label += n + 1;
+	}
+}
+
+/* A DNS name for a SAN: a host name, a leading "*." allowed, {name} as a whole label. */
 static bool
 is_san_dns(const char *s)
 {
-	char *copy, *label, *save = NULL;
-	bool ok = s[0] != '\0' && strlen(s) <= 253;
+	char *expanded;
+	bool ok = true;
 
 	if (str_starts_with(s, "*."))
 		s += 2;
-	copy = xstrdup(s);
-	for (label = strtok_r(copy, ".", &save); ok && label != NULL;
-	     label = strtok_r(NULL, ".", &save)) {
-		size_t n = strlen(label);
-
-		if (strcmp(label, "{name}") == 0)
-			continue;
-		ok = n > 0 && n <= 63 && label[0] != '-' && label[n - 1] != '-' &&
-		     strspn(label, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") ==
-			     n;
-	}
-	free(copy);
-	return ok && s[strlen(s) - 1] != '.' && strstr(s, "..") == NULL;
+	for (const char *at = strstr(s, "{name}"); ok && at != NULL; at = strstr(at + 6, "{name}"))
+		ok = (at == s || at[-1] == '.') && (at[6] == '\0' || at[6] == '.');
+	/* Node names are host-name labels: any one stands for {name} here. */
+	expanded = pki_expand_name(s, "node");
+	ok = ok && is_host_name(expanded);
+	free(expanded);
+	return ok;
 }
 
 static bool
 check_san(const char *value, struct msg *why)
 {
-	struct strlist entries = { 0 };
-	bool ok = true;
-	char *copy = xstrdup(value), *entry, *save = NULL;
+	const char *entry = value;
 
-	for (entry = strtok_r(copy, ",", &save); ok && entry != NULL;
-	     entry = strtok_r(NULL, ",", &save)) {
-		if (str_starts_with(entry, "DNS:"))
-			ok = is_san_dns(entry + 4);
-		else if (str_starts_with(entry, "IP:"))
-			ok = is_ip(entry + 3);
+	if (value[0] == '\0')
+		return msg_set(why, _("at least one entry is needed, e.g. DNS:{name}")), false;
+	for (;;) {
+		size_t n = strcspn(entry, ",");
+		char *item = xstrndup(entry, n);
+		bool ok;
+
+		if (n == 0) {
+			free(item);
+			return msg_set(why, _("an empty entry (a comma at the start or end, or two "
+					      "in a row): separate DNS:name and IP:address entries "
+					      "by single commas")), false;
+		}
+		if (str_starts_with(item, "DNS:"))
+			ok = is_san_dns(item + 4);
+		else if (str_starts_with(item, "IP:"))
+			ok = is_ip(item + 3);
 		else
 			ok = false;
-		if (!ok)
-			msg_set(why, _("'%s' is not a SAN entry: use DNS:name or IP:address, "
-				       "separated by commas without spaces"), entry);
+		if (!ok) {
+			if (str_starts_with(item, "DNS:") && is_ip(item + 4))
+				msg_set(why, _("'%s' is an address: write it as IP:%s"), item, item + 4);
+			else
+				msg_set(why, _("'%s' is not a SAN entry: use DNS:name or IP:address, "
+					       "separated by commas without spaces"), item);
+			free(item);
+			return false;
+		}
+		free(item);
+		if (entry[n] == '\0')
+			return true;
+		entry += n + 1;
 	}
-	if (ok && value[0] == '\0')
-		ok = false, msg_set(why, _("at least one entry is needed, e.g. DNS:{name}"));
-	free(copy);
-	strlist_free(&entries);
-	return ok;
 }
 
 /* Attribute types Java prints by name in RFC 2253 form; others come back as OIDs. */
@@ -197,6 +300,46 @@ known_attribute(const char *type, size_t n)
  * OpenSSL's -subj) would escape are refused rather than escaped, so the string
  * Java reports is exactly the answer.
  */
+/* X.509's upper bounds (RFC 5280, appendix A), in characters; C is checked apart. */
+static const struct {
+	const char *type;
+	size_t max;
+} dn_bounds[] = {
+	{ "CN", 64 }, { "O", 64 }, { "OU", 64 }, { "L", 128 }, { "ST", 128 },
+};
+
+static size_t
+utf8_chars(const char *s, size_t n)
+{
+	size_t chars = 0;
+
+	for (size_t i = 0; i < n; i++)
+		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return chars;
+}
+
+/*
+ * OpenSSL refuses a value over its attribute's bound: the CA would not be
+ * made (and a node's certificate not signed).  A value holding {name} is
+ * measured once the node's name is in it.
+ */
+static bool
+check_dn_bound(const char *type, size_t type_len, const char *value, size_t value_len,
+	       struct msg *why)
+{
+	size_t chars = utf8_chars(value, value_len);
+
+	if (memmem(value, value_len, "{name}", 6) != NULL)
+		return true;
+	for (size_t i = 0; i < ARRAY_SIZE(dn_bounds); i++)
+		if (strlen(dn_bounds[i].type) == type_len &&
+		    strncmp(dn_bounds[i].type, type, type_len) == 0 && chars > dn_bounds[i].max)
+			return msg_set(why, _("%.*s may have at most %zu characters (X.509's upper "
+					      "bound); this one has %zu"), (int)type_len, type,
+				       dn_bounds[i].max, chars), false;
+	return true;
+}
+
 static bool
 check_dn(const char *value, char separator, struct msg *why)
 {
@@ -236,6 +379,8 @@ check_dn(const char *value, char separator, struct msg *why)
 		    (value_len != 2 || strspn(attr_value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") < 2))
 			return msg_set(why, _("C must be a two-letter country code, e.g. C=DE")),
 			       false;
+		if (!check_dn_bound(p, type_len, attr_value, value_len, why))
+			return false;
 		if (type_len == 2 && strncmp(p, "CN", 2) == 0)
 			has_cn = true;
 		p += part;
@@ -303,15 +448,19 @@ validate_value(const struct plan *p, const char *key, const char *value, struct 
 		return false;
 	switch (k->kind) {
 	case KIND_TEXT:
-		if (value[0] != '\0' && !is_ip(value) && !is_san_dns(value))
-			return msg_set(why, _("'%s' is neither an IP address nor a host name"),
-				       value), false;
-		return true;
+		if (value[0] == '\0' || is_ip(value) || is_host_name(value))
+			return true;
+		if (all_digits(value, strlen(value)))
+			return msg_set(why, _("'%s' is not an address (a port goes into "
+					      "zookeeper.secure_port): give an IP address or a host "
+					      "name, or leave it empty for every address"), value), false;
+		if (strspn(value, "0123456789.") == strlen(value))
+			return msg_set(why, _("'%s' is not an IP address (four numbers from 0 to 255) "
+					      "and not a host name"), value), false;
+		return msg_set(why, _("'%s' is neither an IP address nor a host name"), value),
+		       false;
 	case KIND_VERSION:
-		if (!is_version(value))
-			return msg_set(why, _("'%s' is not a version: use numbers and dots, "
-					      "e.g. 2.3.0"), value), false;
-		return true;
+		return check_version(key, value, why);
 	case KIND_NUMBER:
 		if (!parse_long(value, k->min, k->max, &number))
 			return msg_set(why, _("'%s' is not a whole number from %ld to %ld"), value,
@@ -641,8 +790,10 @@ keep_valid_names(struct strlist *names, bool nodes)
 	size_t kept = 0;
 
 	for (size_t i = 0; i < names->len; i++) {
-		bool ok = strlen(names->items[i]) <= ZK_NAME_MAX &&
-			  (nodes ? is_dns_label(names->items[i]) : is_user_name(names->items[i]));
+		const char *name = names->items[i];
+		bool ok = strlen(name) <= ZK_NAME_MAX &&
+			  (nodes ? is_dns_label(name) && !all_digits(name, strlen(name))
+				 : is_user_name(name));
 
 		if (ok)
 			names->items[kept++] = names->items[i];
@@ -657,22 +808,19 @@ keep_valid_names(struct strlist *names, bool nodes)
  * identity: the PKI's own parser decides whether Java would give it back.
  */
 static void
-check_node_dns(const struct plan *p, struct problems *ps)
+check_node_dns(const struct plan *p, const struct strlist *nodes, struct problems *ps)
 {
-	struct strlist nodes = { 0 };
 	struct msg why;
 
 	if (!validate_value(p, "cert.dn", plan_get(p, "cert.dn"), &why))
 		return;
-	plan_get_nodes(p, &nodes);
-	keep_valid_names(&nodes, true);
-	for (size_t i = 0; i < nodes.len; i++) {
-		char *dn = pki_expand_name(plan_get(p, "cert.dn"), nodes.items[i]);
-		X509_NAME *name = pki_parse_dn(dn, &why);
+	for (size_t i = 0; i < nodes->len; i++) {
+		char *dn = pki_expand_name(plan_get(p, "cert.dn"), nodes->items[i]);
+		X509_NAME *name = check_dn(dn, ',', &why) ? pki_parse_dn(dn, &why) : NULL;
 
 		free(dn);
 		if (name == NULL) {
-			char *text = xasprintf(_("cert.dn: for node %s: %s"), nodes.items[i],
+			char *text = xasprintf(_("cert.dn: for node %s: %s"), nodes->items[i],
 					       why.text);
 
 			add_problem(ps, text, "cert.dn", (const char *)NULL);
@@ -681,7 +829,82 @@ check_node_dns(const struct plan *p, struct problems *ps)
 		}
 		X509_NAME_free(name);
 	}
-	strlist_free(&nodes);
+}
+
+/* Pure clients are reached by nobody; every other node by its name, which its SANs must hold. */
+static bool
+reached_by_name(const struct plan *p, const char *node)
+{
+	struct strlist brokers = { 0 };
+	bool reached;
+
+	if (strcmp(node, plan_get(p, "zookeeper.host")) == 0)
+		return true;
+	plan_get_list(p, "brokers", &brokers);
+	reached = strlist_contains(&brokers, node);
+	strlist_free(&brokers);
+	return reached;
+}
+
+/* What the certs step makes of cert.san for each node, checked before anything is written. */
+static void
+check_node_sans(const struct plan *p, const struct strlist *nodes, struct problems *ps)
+{
+	const char *san = plan_get(p, "cert.san");
+	struct msg why;
+
+	if (!validate_value(p, "cert.san", san, &why))
+		return;
+	for (size_t i = 0; i < nodes->len; i++) {
+		char *expanded = pki_expand_name(san, nodes->items[i]);
+		char *own = xasprintf("DNS:%s", nodes->items[i]);
+		struct strlist items = { 0 };
+		GENERAL_NAMES *names = NULL;
+		char *text = NULL;
+
+		strlist_split(&items, expanded);
+		if (!check_san(expanded, &why) || (names = pki_parse_san(expanded, &why)) == NULL)
+			text = xasprintf(_("cert.san: for node %s: %s"), nodes->items[i], why.text);
+		else if (reached_by_name(p, nodes->items[i]) && !strlist_contains(&items, own))
+			text = strstr(san, "{name}") == NULL
+				       ? xasprintf(_("cert.san: without {name} every node gets the "
+						     "same names, and the certificate of %s lacks "
+						     "%s, the name the configs reach it by; add "
+						     "DNS:{name}"), nodes->items[i], own)
+				       : xasprintf(_("cert.san: the certificate of %s must carry %s, "
+						     "the name the configs reach it by; add "
+						     "DNS:{name}"), nodes->items[i], own);
+		GENERAL_NAMES_free(names);
+		strlist_free(&items);
+		free(own);
+		free(expanded);
+		if (text != NULL) {
+			add_problem(ps, text, "cert.san", (const char *)NULL);
+			free(text);
+			return;
+		}
+	}
+}
+
+/* The CA's subject as the ca step will make it: OpenSSL's refusals come first here. */
+static void
+check_ca_subject(const struct plan *p, struct problems *ps)
+{
+	const char *subject = plan_get(p, "ca.subject");
+	X509_NAME *name;
+	struct msg why;
+
+	if (strcmp(plan_get(p, "ca.mode"), "create") != 0 ||
+	    !validate_value(p, "ca.subject", subject, &why))
+		return;
+	name = pki_parse_subject(subject, &why);
+	if (name == NULL) {
+		char *text = xasprintf(_("ca.subject: %s"), why.text);
+
+		add_problem(ps, text, "ca.subject", (const char *)NULL);
+		free(text);
+	}
+	X509_NAME_free(name);
 }
 
 /* Java refuses non-ASCII passwords on PKCS#12 and PEM stores ("Password is not ASCII"). */
@@ -736,7 +959,7 @@ check_releases(const struct plan *p, struct problems *ps)
 void
 validate_plan(const struct plan *p, struct problems *out)
 {
-	struct strlist brokers = { 0 }, users = { 0 }, answered = { 0 };
+	struct strlist brokers = { 0 }, users = { 0 }, answered = { 0 }, nodes = { 0 };
 
 	out->items = NULL;
 	out->len = 0;
@@ -774,7 +997,12 @@ validate_plan(const struct plan *p, struct problems *out)
 	check_directories(p, &brokers, out);
 	check_numbers(p, &brokers, out);
 	check_releases(p, out);
-	check_node_dns(p, out);
+	check_ca_subject(p, out);
+	plan_get_nodes(p, &nodes);
+	keep_valid_names(&nodes, true);
+	check_node_dns(p, &nodes, out);
+	check_node_sans(p, &nodes, out);
+	strlist_free(&nodes);
 	check_store_password(p, out);
 	strlist_free(&brokers);
 	strlist_free(&users);
@@ -854,4 +1082,28 @@ preflight_dir(const char *dir, unsigned long long need_bytes, struct msg *msg)
 	}
 	free(probe_dir);
 	return 0;
+}
+
+int
+preflight_answers(const struct plan *p, struct msg *msg)
+{
+	const char *home = plan_get(p, "java.home");
+	char *java;
+	struct stat st;
+	int rc = 0;
+
+	if (home[0] == '\0')
+		return 0;
+	java = xasprintf("%s/bin/java", home);
+	/* cluster.sh runs JAVA_HOME/bin/java: without it nothing starts. */
+	if (stat(java, &st) != 0)
+		rc = msg_set(msg, _("java.home: %s: %s; answer the folder of a Java 9 or later "
+				    "runtime, the one holding bin/java, or leave java.home empty "
+				    "for the java on PATH"), java, strerror(errno));
+	else if (!S_ISREG(st.st_mode) || access(java, X_OK) != 0)
+		rc = msg_set(msg, _("java.home: %s is not an executable program; answer the "
+				    "folder of a Java 9 or later runtime, the one holding bin/java, "
+				    "or leave java.home empty for the java on PATH"), java);
+	free(java);
+	return rc;
 }

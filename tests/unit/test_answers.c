@@ -317,6 +317,25 @@ test_set_assignment(void **state)
 	msg_clear(&err);
 	assert_int_not_equal(plan_set_assignment(p, "=value", &err), 0);
 	assert_contains(err.text, "KEY=VALUE");
+	assert_not_contains(err.text, "value'");
+
+	/*
+	 * A typo may put a password where a key was meant: only a known key is
+	 * ever shown, never what follows it, nor an argument that is no key.
+	 */
+	{
+		static const char *const typos[] = {
+			"store.password:hunter2-secret", "hunter2-secret", "=hunter2-secret",
+			"store.pasword=hunter2-secret", "sasl.password.consumer hunter2-secret",
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(typos); i++) {
+			msg_clear(&err);
+			assert_int_not_equal(plan_set_assignment(p, typos[i], &err), 0);
+			assert_true(err.text[0] != '\0');
+			assert_not_contains(err.text, "hunter2");
+		}
+	}
 
 	msg_clear(&err);
 	assert_int_not_equal(plan_set_assignment(p, "no.such.key=1", &err), 0);
