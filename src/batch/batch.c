@@ -117,6 +117,19 @@ select_steps(const char *step_list, bool selected[], struct msg *err)
 	return 0;
 }
 
+/* Ids and ports saved for brokers since taken off the list go, with a line each. */
+static void
+print_dropped_pins(struct plan *p)
+{
+	struct strlist dropped = { 0 };
+
+	plan_drop_stale_pins(p, &dropped);
+	for (size_t i = 0; i < dropped.len; i++)
+		batch_say(stdout, _("%s: dropped %s: that broker is no longer in brokers (its id "
+				    "is not given out again)\n"), CONF_NAME, dropped.items[i]);
+	strlist_free(&dropped);
+}
+
 int
 batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags,
 	  const struct run_options *options)
@@ -152,6 +165,7 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGHUP, &sa, NULL);
 	}
+	print_dropped_pins(p);
 	plan_pin_positional(p);
 	conf = fs_join(dir, CONF_NAME);
 	if (answers_save(p, conf, &err) != 0) {

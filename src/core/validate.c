@@ -747,7 +747,8 @@ check_orphans(const struct plan *p, const struct strlist *brokers, struct proble
 		const struct answer_key *k = answer_key_find(answered.items[i], star);
 		const char *list = NULL;
 
-		if (k == NULL || strchr(k->pattern, '*') == NULL)
+		if (k == NULL || strchr(k->pattern, '*') == NULL ||
+		    plan_is_stale_pin(p, answered.items[i]))
 			continue;
 		if (str_starts_with(k->pattern, "broker.") && !strlist_contains(brokers, star))
 			list = "brokers";
