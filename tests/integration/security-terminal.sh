@@ -25,9 +25,9 @@ hostile="${esc}]2;PWNED${bel}${esc}[2J${csi}31m${raw}"
 
 # assert_clean WHAT FILE...: only printable UTF-8, newlines and tabs.
 assert_clean() {
-  what=$1
+  label=$1
   shift
-  python3 - "$@" <<'PY' || zk_fail "$what: the output drives the terminal (see above)"
+  python3 - "$@" <<'PY' || zk_fail "$label: the output drives the terminal (see above)"
 import sys
 bad = False
 for path in sys.argv[1:]:
