@@ -1,20 +1,14 @@
 #include <config.h>
 
-#include <arpa/inet.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statvfs.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "catalog.h"
-#include "fsutil.h"
-#include "pki.h"
 #include "i18n.h"
 #include "validate.h"
+#include "validate_names.h"
 
 #define MIN_PASSWORD_CHARS 6
 
@@ -68,12 +62,6 @@ is_dns_label(const char *s)
 }
 
 static bool
-all_digits(const char *s, size_t n)
-{
-	return n > 0 && strspn(s, "0123456789") >= n;
-}
-
-static bool
 check_node_name(const char *name, struct msg *why)
 {
 	if (!is_dns_label(name))
@@ -81,7 +69,7 @@ check_node_name(const char *name, struct msg *why)
 				      "letters, digits and '-', not starting or ending with '-'"),
 			       name), false;
 	/* "2183" resolves to 0.0.8.135: the resolver reads a number as an IPv4 address. */
-	if (all_digits(name, strlen(name)))
+	if (names_all_digits(name, strlen(name)))
 		return msg_set(why, _("'%s' is not a valid node name: a name of digits only is "
 				      "read as an IP address; use at least one letter"),
 			       name), false;
@@ -190,212 +178,6 @@ is_hex(const char *s, size_t n)
 }
 
 static bool
-is_ip(const char *s)
-{
-	unsigned char addr[16];
-
-	return inet_pton(AF_INET, s, addr) == 1 || inet_pton(AF_INET6, s, addr) == 1;
-}
-
-/*
- * A host name: labels of [A-Za-z0-9-], at most 253 characters.  The last
- * label must not be all digits, or the resolver reads the whole as an IPv4
- * address (999.1.1.1, 1.2.3.4.5 and 2183 are none of the two).
- */
-static bool
-is_host_name(const char *s)
-{
-	const char *label = s;
-	size_t len = strlen(s);
-
-	if (len == 0 || len > 253)
-		return false;
-	for (;;) {
-		size_t n = strcspn(label, ".");
-
-		if (n == 0 || n > 63 || label[0] == '-' || label[n - 1] == '-' ||
-		    strspn(label, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") <
-			    n)
-			return false;
-		if (label[n] == '\0')
-			return !all_digits(label, n);
-		label += n + 1;
-	}
-}
-
-/* A DNS name for a SAN: a host name, a leading "*." allowed, {name} as a whole label. */
-static bool
-is_san_dns(const char *s)
-{
-	char *expanded;
-	bool ok = true;
-
-	if (str_starts_with(s, "*."))
-		s += 2;
-	for (const char *at = strstr(s, "{name}"); ok && at != NULL; at = strstr(at + 6, "{name}"))
-		ok = (at == s || at[-1] == '.') && (at[6] == '\0' || at[6] == '.');
-	/* Node names are host-name labels: any one stands for {name} here. */
-	expanded = pki_expand_name(s, "node");
-	ok = ok && is_host_name(expanded);
-	free(expanded);
-	return ok;
-}
-
-static bool
-check_san(const char *value, struct msg *why)
-{
-	const char *entry = value;
-
-	if (value[0] == '\0')
-		return msg_set(why, _("at least one entry is needed, e.g. DNS:{name}")), false;
-	for (;;) {
-		size_t n = strcspn(entry, ",");
-		char *item = xstrndup(entry, n);
-		bool ok;
-
-		if (n == 0) {
-			free(item);
-			return msg_set(why, _("an empty entry (a comma at the start or end, or two "
-					      "in a row): separate DNS:name and IP:address entries "
-					      "by single commas")), false;
-		}
-		if (str_starts_with(item, "DNS:"))
-			ok = is_san_dns(item + 4);
-		else if (str_starts_with(item, "IP:"))
-			ok = is_ip(item + 3);
-		else
-			ok = false;
-		if (!ok) {
-			if (str_starts_with(item, "DNS:") && is_ip(item + 4))
-				msg_set(why, _("'%s' is an address: write it as IP:%s"), item, item + 4);
-			else
-				msg_set(why, _("'%s' is not a SAN entry: use DNS:name or IP:address, "
-					       "separated by commas without spaces"), item);
-			free(item);
-			return false;
-		}
-		free(item);
-		if (entry[n] == '\0')
-			return true;
-		entry += n + 1;
-	}
-}
-
-/* Attribute types Java prints by name in RFC 2253 form; others come back as OIDs. */
-static const char *const dn_attributes[] = {
-	"CN", "OU", "O", "L", "ST", "C", "DC", "STREET", "UID", NULL,
-};
-
-static bool
-known_attribute(const char *type, size_t n)
-{
-	for (size_t i = 0; dn_attributes[i] != NULL; i++)
-		if (strlen(dn_attributes[i]) == n && strncmp(dn_attributes[i], type, n) == 0)
-			return true;
-	return false;
-}
-
-/*
- * A DN as separator-delimited type=value pairs.  Characters that RFC 2253 (or
- * OpenSSL's -subj) would escape are refused rather than escaped, so the string
- * Java reports is exactly the answer.
- */
-/* X.509's upper bounds (RFC 5280, appendix A), in characters; C is checked apart. */
-static const struct {
-	const char *type;
-	size_t max;
-} dn_bounds[] = {
-	{ "CN", 64 }, { "O", 64 }, { "OU", 64 }, { "L", 128 }, { "ST", 128 },
-};
-
-static size_t
-utf8_chars(const char *s, size_t n)
-{
-	size_t chars = 0;
-
-	for (size_t i = 0; i < n; i++)
-		chars += ((unsigned char)s[i] & 0xc0) != 0x80;
-	return chars;
-}
-
-/*
- * OpenSSL refuses a value over its attribute's bound: the CA would not be
- * made (and a node's certificate not signed).  A value holding {name} is
- * measured once the node's name is in it.
- */
-static bool
-check_dn_bound(const char *type, size_t type_len, const char *value, size_t value_len,
-	       struct msg *why)
-{
-	size_t chars = utf8_chars(value, value_len);
-
-	if (memmem(value, value_len, "{name}", 6) != NULL)
-		return true;
-	for (size_t i = 0; i < ARRAY_SIZE(dn_bounds); i++)
-		if (strlen(dn_bounds[i].type) == type_len &&
-		    strncmp(dn_bounds[i].type, type, type_len) == 0 && chars > dn_bounds[i].max)
-			return msg_set(why, _("%.*s may have at most %zu characters (X.509's upper "
-					      "bound); this one has %zu"), (int)type_len, type,
-				       dn_bounds[i].max, chars), false;
-	return true;
-}
-
-static bool
-check_dn(const char *value, char separator, struct msg *why)
-{
-	const char *p = value;
-	bool has_cn = false;
-
-	if (separator == '/') {
-		if (*p != '/')
-			return msg_set(why, _("begin with '/', as in /C=DE/O=juplo/CN=Root-CA")),
-			       false;
-		p++;
-	}
-	while (*p != '\0') {
-		size_t part = strcspn(p, separator == '/' ? "/" : ",");
-		const char *eq = memchr(p, '=', part);
-		size_t type_len, value_len;
-		const char *attr_value;
-
-		if (eq == NULL)
-			return msg_set(why, _("'%.*s' is not TYPE=value"), (int)part, p), false;
-		type_len = (size_t)(eq - p);
-		attr_value = eq + 1;
-		value_len = part - type_len - 1;
-		if (!known_attribute(p, type_len))
-			return msg_set(why, _("unknown attribute '%.*s': use CN, OU, O, L, ST, C, DC, "
-					      "STREET or UID"), (int)type_len, p), false;
-		if (value_len == 0 || attr_value[0] == ' ' || attr_value[value_len - 1] == ' ')
-			return msg_set(why, _("%.*s needs a value without leading or trailing "
-					      "spaces"), (int)type_len, p), false;
-		for (size_t i = 0; i < value_len; i++)
-			/* '#' is left to check_node_dns, which says how Java prints it. */
-			if (strchr(",+\"\\<>;=/", attr_value[i]) != NULL)
-				return msg_set(why, _("%.*s: the character '%c' is not allowed in a "
-						      "name here"), (int)type_len, p, attr_value[i]),
-				       false;
-		if (type_len == 1 && p[0] == 'C' &&
-		    (value_len != 2 || strspn(attr_value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") < 2))
-			return msg_set(why, _("C must be a two-letter country code, e.g. C=DE")),
-			       false;
-		if (!check_dn_bound(p, type_len, attr_value, value_len, why))
-			return false;
-		if (type_len == 2 && strncmp(p, "CN", 2) == 0)
-			has_cn = true;
-		p += part;
-		if (*p != '\0') {
-			p++;
-			if (*p == '\0')
-				return msg_set(why, _("the name ends with a separator")), false;
-		}
-	}
-	if (!has_cn)
-		return msg_set(why, _("a CN is needed, e.g. CN={name}")), false;
-	return true;
-}
-
-static bool
 check_heap(const char *value, struct msg *why)
 {
 	size_t digits = strspn(value, "0123456789");
@@ -448,9 +230,9 @@ validate_value(const struct plan *p, const char *key, const char *value, struct 
 		return false;
 	switch (k->kind) {
 	case KIND_TEXT:
-		if (value[0] == '\0' || is_ip(value) || is_host_name(value))
+		if (value[0] == '\0' || names_is_ip(value) || names_is_host(value))
 			return true;
-		if (all_digits(value, strlen(value)))
+		if (names_all_digits(value, strlen(value)))
 			return msg_set(why, _("'%s' is not an address (a port goes into "
 					      "zookeeper.secure_port): give an IP address or a host "
 					      "name, or leave it empty for every address"), value), false;
@@ -518,11 +300,11 @@ validate_value(const struct plan *p, const char *key, const char *value, struct 
 		}
 		return false;
 	case KIND_SUBJECT:
-		return check_dn(value, '/', why);
+		return names_check_dn(value, '/', why);
 	case KIND_DN:
-		return check_dn(value, ',', why);
+		return names_check_dn(value, ',', why);
 	case KIND_SAN:
-		return check_san(value, why);
+		return names_check_san(value, why);
 	case KIND_HEAP:
 		return check_heap(value, why);
 	case KIND_SHA512_OPT:
@@ -533,8 +315,8 @@ validate_value(const struct plan *p, const char *key, const char *value, struct 
 	return true;
 }
 
-static void
-add_problem(struct problems *ps, const char *message, const char *key, ...)
+void
+problems_add(struct problems *ps, const char *message, const char *key, ...)
 {
 	struct problem *pr;
 	va_list ap;
@@ -557,7 +339,7 @@ check_key(const struct plan *p, const char *key, struct problems *ps)
 	if (!validate_value(p, key, plan_get(p, key), &why)) {
 		char *text = xasprintf("%s: %s", key, why.text);
 
-		add_problem(ps, text, key, (const char *)NULL);
+		problems_add(ps, text, key, (const char *)NULL);
 		free(text);
 	}
 }
@@ -599,7 +381,7 @@ check_ports(const struct plan *p, const struct strlist *brokers, struct problems
 							 "every port must be different"),
 						       uses[i].key, uses[i].port, uses[j].key);
 
-				add_problem(ps, text, uses[i].key, uses[j].key,
+				problems_add(ps, text, uses[i].key, uses[j].key,
 					    (const char *)NULL);
 				free(text);
 				break;
@@ -636,7 +418,7 @@ check_directories(const struct plan *p, const struct strlist *brokers, struct pr
 			char *text = xasprintf(_("%s: %s overlaps ZooKeeper's data directory; "
 						 "keep them apart"), key_i, dir_i);
 
-			add_problem(ps, text, key_i, "zookeeper.data_dir", (const char *)NULL);
+			problems_add(ps, text, key_i, "zookeeper.data_dir", (const char *)NULL);
 			free(text);
 		}
 		for (size_t j = 0; j < i; j++) {
@@ -646,7 +428,7 @@ check_directories(const struct plan *p, const struct strlist *brokers, struct pr
 							 "each broker needs its own"),
 						       key_i, dir_i, brokers->items[j]);
 
-				add_problem(ps, text, key_i, key_j, (const char *)NULL);
+				problems_add(ps, text, key_i, key_j, (const char *)NULL);
 				free(text);
 			}
 		}
@@ -669,7 +451,7 @@ check_numbers(const struct plan *p, const struct strlist *brokers, struct proble
 						 "most %zu"), factors[i], rf, brokers->len,
 					       brokers->len);
 
-			add_problem(ps, text, factors[i], "brokers", (const char *)NULL);
+			problems_add(ps, text, factors[i], "brokers", (const char *)NULL);
 			free(text);
 		}
 	if (parse_long(plan_get(p, "transactions.min_isr"), 1, 1000, &isr) &&
@@ -678,7 +460,7 @@ check_numbers(const struct plan *p, const struct strlist *brokers, struct proble
 		char *text = xasprintf(_("transactions.min_isr: %ld is more than the replication "
 					 "factor %ld; use at most %ld"), isr, rf, rf);
 
-		add_problem(ps, text, "transactions.min_isr", "transactions.replication_factor",
+		problems_add(ps, text, "transactions.min_isr", "transactions.replication_factor",
 			    (const char *)NULL);
 		free(text);
 	}
@@ -693,7 +475,7 @@ check_numbers(const struct plan *p, const struct strlist *brokers, struct proble
 							 "must be unique"), key_i, id,
 						       brokers->items[j]);
 
-				add_problem(ps, text, key_i, key_j, (const char *)NULL);
+				problems_add(ps, text, key_i, key_j, (const char *)NULL);
 				free(text);
 			}
 		}
@@ -715,7 +497,7 @@ check_names(const struct plan *p, struct problems *ps)
 							 "files are named after them)"),
 						       nodes.items[i]);
 
-				add_problem(ps, text, "zookeeper.host", "brokers", "clients",
+				problems_add(ps, text, "zookeeper.host", "brokers", "clients",
 					    (const char *)NULL);
 				free(text);
 			}
@@ -727,7 +509,7 @@ check_names(const struct plan *p, struct problems *ps)
 			char *text = xasprintf(_("%s: '%s' is not one of sasl.users"), user_keys[i],
 					       user);
 
-			add_problem(ps, text, user_keys[i], "sasl.users", (const char *)NULL);
+			problems_add(ps, text, user_keys[i], "sasl.users", (const char *)NULL);
 			free(text);
 		}
 	}
@@ -759,7 +541,7 @@ check_orphans(const struct plan *p, const struct strlist *brokers, struct proble
 			char *text = xasprintf(_("%s: '%s' is not in %s"), answered.items[i], star,
 					       list);
 
-			add_problem(ps, text, answered.items[i], list, (const char *)NULL);
+			problems_add(ps, text, answered.items[i], list, (const char *)NULL);
 			free(text);
 		}
 	}
@@ -779,7 +561,7 @@ refuse_store_type(struct problems *ps, const char *store_type, const char *progr
 		buf_printf(&readable, "%s%s", i ? ", " : "", types->items[i]);
 	text = xasprintf(_("store.type: %s %s cannot read %s stores; it reads %s"), program,
 			 version, store_type, readable.data ? readable.data : "");
-	add_problem(ps, text, "store.type", version_key, (const char *)NULL);
+	problems_add(ps, text, "store.type", version_key, (const char *)NULL);
 	free(text);
 	buf_free(&readable);
 }
@@ -793,7 +575,7 @@ keep_valid_names(struct strlist *names, bool nodes)
 	for (size_t i = 0; i < names->len; i++) {
 		const char *name = names->items[i];
 		bool ok = strlen(name) <= ZK_NAME_MAX &&
-			  (nodes ? is_dns_label(name) && !all_digits(name, strlen(name))
+			  (nodes ? is_dns_label(name) && !names_all_digits(name, strlen(name))
 				 : is_user_name(name));
 
 		if (ok)
@@ -802,110 +584,6 @@ keep_valid_names(struct strlist *names, bool nodes)
 			free(names->items[i]);
 	}
 	names->len = kept;
-}
-
-/*
- * The exact string Java reports for each node's certificate is its ZooKeeper
- * identity: the PKI's own parser decides whether Java would give it back.
- */
-static void
-check_node_dns(const struct plan *p, const struct strlist *nodes, struct problems *ps)
-{
-	struct msg why;
-
-	if (!validate_value(p, "cert.dn", plan_get(p, "cert.dn"), &why))
-		return;
-	for (size_t i = 0; i < nodes->len; i++) {
-		char *dn = pki_expand_name(plan_get(p, "cert.dn"), nodes->items[i]);
-		X509_NAME *name = check_dn(dn, ',', &why) ? pki_parse_dn(dn, &why) : NULL;
-
-		free(dn);
-		if (name == NULL) {
-			char *text = xasprintf(_("cert.dn: for node %s: %s"), nodes->items[i],
-					       why.text);
-
-			add_problem(ps, text, "cert.dn", (const char *)NULL);
-			free(text);
-			break;
-		}
-		X509_NAME_free(name);
-	}
-}
-
-/* Pure clients are reached by nobody; every other node by its name, which its SANs must hold. */
-static bool
-reached_by_name(const struct plan *p, const char *node)
-{
-	struct strlist brokers = { 0 };
-	bool reached;
-
-	if (strcmp(node, plan_get(p, "zookeeper.host")) == 0)
-		return true;
-	plan_get_list(p, "brokers", &brokers);
-	reached = strlist_contains(&brokers, node);
-	strlist_free(&brokers);
-	return reached;
-}
-
-/* What the certs step makes of cert.san for each node, checked before anything is written. */
-static void
-check_node_sans(const struct plan *p, const struct strlist *nodes, struct problems *ps)
-{
-	const char *san = plan_get(p, "cert.san");
-	struct msg why;
-
-	if (!validate_value(p, "cert.san", san, &why))
-		return;
-	for (size_t i = 0; i < nodes->len; i++) {
-		char *expanded = pki_expand_name(san, nodes->items[i]);
-		char *own = xasprintf("DNS:%s", nodes->items[i]);
-		struct strlist items = { 0 };
-		GENERAL_NAMES *names = NULL;
-		char *text = NULL;
-
-		strlist_split(&items, expanded);
-		if (!check_san(expanded, &why) || (names = pki_parse_san(expanded, &why)) == NULL)
-			text = xasprintf(_("cert.san: for node %s: %s"), nodes->items[i], why.text);
-		else if (reached_by_name(p, nodes->items[i]) && !strlist_contains(&items, own))
-			text = strstr(san, "{name}") == NULL
-				       ? xasprintf(_("cert.san: without {name} every node gets the "
-						     "same names, and the certificate of %s lacks "
-						     "%s, the name the configs reach it by; add "
-						     "DNS:{name}"), nodes->items[i], own)
-				       : xasprintf(_("cert.san: the certificate of %s must carry %s, "
-						     "the name the configs reach it by; add "
-						     "DNS:{name}"), nodes->items[i], own);
-		GENERAL_NAMES_free(names);
-		strlist_free(&items);
-		free(own);
-		free(expanded);
-		if (text != NULL) {
-			add_problem(ps, text, "cert.san", (const char *)NULL);
-			free(text);
-			return;
-		}
-	}
-}
-
-/* The CA's subject as the ca step will make it: OpenSSL's refusals come first here. */
-static void
-check_ca_subject(const struct plan *p, struct problems *ps)
-{
-	const char *subject = plan_get(p, "ca.subject");
-	X509_NAME *name;
-	struct msg why;
-
-	if (strcmp(plan_get(p, "ca.mode"), "create") != 0 ||
-	    !validate_value(p, "ca.subject", subject, &why))
-		return;
-	name = pki_parse_subject(subject, &why);
-	if (name == NULL) {
-		char *text = xasprintf(_("ca.subject: %s"), why.text);
-
-		add_problem(ps, text, "ca.subject", (const char *)NULL);
-		free(text);
-	}
-	X509_NAME_free(name);
 }
 
 /* Java refuses non-ASCII passwords on PKCS#12 and PEM stores ("Password is not ASCII"). */
@@ -923,7 +601,7 @@ check_store_password(const struct plan *p, struct problems *ps)
 						 "(Java refuses others); use jks or ASCII "
 						 "characters only"), type);
 
-			add_problem(ps, text, "store.password", "store.type", (const char *)NULL);
+			problems_add(ps, text, "store.password", "store.type", (const char *)NULL);
 			free(text);
 			return;
 		}
@@ -944,7 +622,7 @@ check_releases(const struct plan *p, struct problems *ps)
 		char *text = xasprintf(_("zookeeper.version: ZooKeeper %s has no TLS; use %s or "
 					 "later"), zk_version, tls_since);
 
-		add_problem(ps, text, "zookeeper.version", (const char *)NULL);
+		problems_add(ps, text, "zookeeper.version", (const char *)NULL);
 		free(text);
 	}
 	if (catalog_store_types("zookeeper", zk_version, &types) &&
@@ -998,11 +676,9 @@ validate_plan(const struct plan *p, struct problems *out)
 	check_directories(p, &brokers, out);
 	check_numbers(p, &brokers, out);
 	check_releases(p, out);
-	check_ca_subject(p, out);
 	plan_get_nodes(p, &nodes);
 	keep_valid_names(&nodes, true);
-	check_node_dns(p, &nodes, out);
-	check_node_sans(p, &nodes, out);
+	names_check_pki(p, &nodes, out);
 	strlist_free(&nodes);
 	check_store_password(p, out);
 	strlist_free(&brokers);
@@ -1029,82 +705,4 @@ problems_free(struct problems *ps)
 	free(ps->items);
 	ps->items = NULL;
 	ps->len = 0;
-}
-
-int
-preflight_dir(const char *dir, unsigned long long need_bytes, struct msg *msg)
-{
-	char *probe_dir = xstrdup(dir);
-	struct statvfs vfs;
-	struct stat st;
-
-	/* Someone else's directory (or a link to one) is refused first, by name. */
-	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid != geteuid()) {
-		free(probe_dir);
-		return msg_set(msg, _("%s belongs to another user: choose a directory of your "
-				      "own"), dir);
-	}
-
-	/* The nearest existing ancestor decides writability and space. */
-	while (stat(probe_dir, &st) != 0) {
-		char *slash = strrchr(probe_dir, '/');
-
-		if (errno != ENOENT) {
-			msg_set(msg, _("%s: %s"), probe_dir, strerror(errno));
-			free(probe_dir);
-			return -1;
-		}
-		if (slash == NULL) {
-			free(probe_dir);
-			probe_dir = xstrdup(".");
-			continue;
-		}
-		if (slash == probe_dir)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		msg_set(msg, _("%s is not a directory"), probe_dir);
-		free(probe_dir);
-		return -1;
-	}
-	if (access(probe_dir, W_OK | X_OK) != 0) {
-		msg_set(msg, _("%s is not writable: choose another working directory"), probe_dir);
-		free(probe_dir);
-		return -1;
-	}
-	if (statvfs(probe_dir, &vfs) == 0 &&
-	    (unsigned long long)vfs.f_bavail * vfs.f_frsize < need_bytes) {
-		msg_set(msg, _("%s has %llu MiB free; the setup needs about %llu MiB"), probe_dir,
-			(unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20, need_bytes >> 20);
-		free(probe_dir);
-		return -1;
-	}
-	free(probe_dir);
-	return 0;
-}
-
-int
-preflight_answers(const struct plan *p, struct msg *msg)
-{
-	const char *home = plan_get(p, "java.home");
-	char *java;
-	struct stat st;
-	int rc = 0;
-
-	if (home[0] == '\0')
-		return 0;
-	java = xasprintf("%s/bin/java", home);
-	/* cluster.sh runs JAVA_HOME/bin/java: without it nothing starts. */
-	if (stat(java, &st) != 0)
-		rc = msg_set(msg, _("java.home: %s: %s; answer the folder of a Java 9 or later "
-				    "runtime, the one holding bin/java, or leave java.home empty "
-				    "for the java on PATH"), java, strerror(errno));
-	else if (!S_ISREG(st.st_mode) || access(java, X_OK) != 0)
-		rc = msg_set(msg, _("java.home: %s is not an executable program; answer the "
-				    "folder of a Java 9 or later runtime, the one holding bin/java, "
-				    "or leave java.home empty for the java on PATH"), java);
-	free(java);
-	return rc;
 }
