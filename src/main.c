@@ -103,8 +103,31 @@ print_version(void)
 static void
 usage_error(const char *text)
 {
-	fprintf(stderr, "%s: %s\n", PACKAGE, text);
-	fprintf(stderr, _("Try '%s --help' for more information.\n"), PACKAGE);
+	batch_say(stderr, "%s: %s\n", PACKAGE, text);
+	batch_say(stderr, _("Try '%s --help' for more information.\n"), PACKAGE);
+}
+
+/*
+ * getopt's own messages would print a bad option as given, control
+ * characters and all: these go through batch_say like every other message.
+ */
+static void
+option_error(int opt, char *const *argv)
+{
+	const char *given = argv[optind - 1];
+	bool is_long = str_starts_with(given, "--");
+	char *text;
+
+	if (opt == ':' && !is_long)
+		text = xasprintf(_("option requires an argument -- '%c'"), optopt);
+	else if (opt == ':')
+		text = xasprintf(_("option '%s' requires an argument"), given);
+	else if (!is_long)
+		text = xasprintf(_("invalid option -- '%c'"), optopt);
+	else
+		text = xasprintf(_("unrecognized option '%s'"), given);
+	usage_error(text);
+	free(text);
 }
 
 /*
@@ -166,7 +189,8 @@ main(int argc, char **argv)
 	textdomain(PACKAGE);
 	signal(SIGPIPE, SIG_IGN);
 
-	while ((opt = getopt_long(argc, argv, "ba:s:hV", long_options, NULL)) != -1) {
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":ba:s:hV", long_options, NULL)) != -1) {
 		switch (opt) {
 		case 'b':
 			batch = true;
@@ -217,7 +241,7 @@ main(int argc, char **argv)
 			print_version();
 			return 0;
 		default:
-			fprintf(stderr, _("Try '%s --help' for more information.\n"), PACKAGE);
+			option_error(opt, argv);
 			return 2;
 		}
 	}
@@ -235,13 +259,13 @@ main(int argc, char **argv)
 		return batch_check(dir);
 
 	if (templates_load_all(&err) != 0 || catalog_load(&err) != 0) {
-		fprintf(stderr, _("%s: %s\n(is zktls-wizard installed completely? "
-				  "ZKTLS_DATADIR overrides where its data is)\n"), PACKAGE, err.text);
+		batch_say(stderr, _("%s: %s\n(is zktls-wizard installed completely? "
+				    "ZKTLS_DATADIR overrides where its data is)\n"), PACKAGE, err.text);
 		return 1;
 	}
 	p = plan_new();
 	if (load_answers(p, dir, answers_file, &assignments, &err) != 0 && batch) {
-		fprintf(stderr, "%s: %s\n", PACKAGE, err.text);
+		batch_say(stderr, "%s: %s\n", PACKAGE, err.text);
 		status = 1;
 	} else if (batch && reset_to != NULL) {
 		status = batch_reset(p, dir, reset_to, flags);

@@ -1,6 +1,7 @@
 #include <config.h>
 
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,29 @@ on_cancel_signal(int sig)
 	atomic_store(&cancel_requested, true);
 }
 
+void
+batch_say(FILE *out, const char *fmt, ...)
+{
+	char *text, *shown;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	text = xmalloc((size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(text, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	/* Messages carry text from servers, archives and answers: none may drive the terminal. */
+	shown = str_visible(text);
+	fputs(shown, out);
+	free(shown);
+	free(text);
+}
+
 struct report_line {
 	struct buf text;
 };
@@ -49,7 +73,7 @@ batch_print_problems(const struct plan *p)
 
 	validate_plan(p, &problems);
 	for (size_t i = 0; i < problems.len; i++)
-		fprintf(stderr, "zktls-wizard: %s\n", problems.items[i].message);
+		batch_say(stderr, "zktls-wizard: %s\n", problems.items[i].message);
 	count = problems.len;
 	problems_free(&problems);
 	return count;
@@ -93,6 +117,19 @@ select_steps(const char *step_list, bool selected[], struct msg *err)
 	return 0;
 }
 
+/* Ids and ports saved for brokers since taken off the list go, with a line each. */
+static void
+print_dropped_pins(struct plan *p)
+{
+	struct strlist dropped = { 0 };
+
+	plan_drop_stale_pins(p, &dropped);
+	for (size_t i = 0; i < dropped.len; i++)
+		batch_say(stdout, _("%s: dropped %s: that broker is no longer in brokers (its id "
+				    "is not given out again)\n"), CONF_NAME, dropped.items[i]);
+	strlist_free(&dropped);
+}
+
 int
 batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags,
 	  const struct run_options *options)
@@ -104,17 +141,18 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 	int status = 0;
 
 	if (select_steps(step_list, selected, &err) != 0) {
-		fprintf(stderr, "zktls-wizard: %s\n", err.text);
+		batch_say(stderr, "zktls-wizard: %s\n", err.text);
 		return 2;
 	}
 	if (batch_print_problems(p) > 0) {
-		fprintf(stderr, _("zktls-wizard: nothing was written; fix the answers above "
+		batch_say(stderr, _("zktls-wizard: nothing was written; fix the answers above "
 				  "(--set KEY=VALUE or the answers file)\n"));
 		return 1;
 	}
-	if (preflight_dir(dir, selected[0] ? DOWNLOAD_SPACE : CONFIG_SPACE, &err) != 0 ||
+	if (preflight_answers(p, &err) != 0 ||
+	    preflight_dir(dir, selected[0] ? DOWNLOAD_SPACE : CONFIG_SPACE, &err) != 0 ||
 	    fs_make_workdir(dir, &err) != 0) {
-		fprintf(stderr, "zktls-wizard: %s\n", err.text);
+		batch_say(stderr, "zktls-wizard: %s\n", err.text);
 		return 1;
 	}
 	{
@@ -127,10 +165,11 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 		sigaction(SIGTERM, &sa, NULL);
 		sigaction(SIGHUP, &sa, NULL);
 	}
+	print_dropped_pins(p);
 	plan_pin_positional(p);
 	conf = fs_join(dir, CONF_NAME);
 	if (answers_save(p, conf, &err) != 0) {
-		fprintf(stderr, "zktls-wizard: %s\n", err.text);
+		batch_say(stderr, "zktls-wizard: %s\n", err.text);
 		free(conf);
 		return 1;
 	}
@@ -151,7 +190,7 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 		 * have just unpacked ZooKeeper's own log4j.properties.
 		 */
 		if (inputs_load(&inputs, p, dir, &err) != 0) {
-			fprintf(stderr, "zktls-wizard: %s\n", err.text);
+			batch_say(stderr, "zktls-wizard: %s\n", err.text);
 			status = 1;
 			break;
 		}
@@ -159,14 +198,14 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 		msg_clear(&err);
 		result = step_apply(steps[i], &run);
 		if (result == STEP_OK) {
-			printf("%s: %s%s%s\n", steps[i]->id, _("done"),
+			batch_say(stdout, "%s: %s%s%s\n", steps[i]->id, _("done"),
 			       report.text.len ? ": " : "", report.text.len ? report.text.data : "");
 		} else {
 			/* What the step said before it stopped (warnings, retries) matters most now. */
-			printf("%s: %s%s%s\n", steps[i]->id,
+			batch_say(stdout, "%s: %s%s%s\n", steps[i]->id,
 			       result == STEP_CANCELLED ? _("cancelled") : _("failed"),
 			       report.text.len ? ": " : "", report.text.len ? report.text.data : "");
-			fprintf(stderr, "zktls-wizard: %s: %s\n", steps[i]->id,
+			batch_say(stderr, "zktls-wizard: %s: %s\n", steps[i]->id,
 				result == STEP_CANCELLED && err.text[0] == '\0'
 					? _("cancelled; run it again to resume")
 					: err.text);
@@ -183,7 +222,7 @@ static void
 print_line(void *user, const char *line)
 {
 	(void)user;
-	printf("%s\n", line);
+	batch_say(stdout, "%s\n", line);
 }
 
 int
@@ -197,19 +236,19 @@ batch_reset(struct plan *p, const char *dir, const char *step_id, unsigned flags
 		buf_init(&valid);
 		for (size_t j = 0; j < step_count; j++)
 			buf_printf(&valid, "%s%s", j ? "," : "", steps[j]->id);
-		fprintf(stderr, _("zktls-wizard: --reset-to: unknown step '%s'; the steps are %s\n"),
+		batch_say(stderr, _("zktls-wizard: --reset-to: unknown step '%s'; the steps are %s\n"),
 			step_id, valid.data);
 		buf_free(&valid);
 		return 2;
 	}
 	if (!fs_exists(dir)) {
-		fprintf(stderr, _("zktls-wizard: %s does not exist: nothing to reset\n"), dir);
+		batch_say(stderr, _("zktls-wizard: %s does not exist: nothing to reset\n"), dir);
 		return 1;
 	}
 	if (reset_from_step(p, dir, step_id, flags, print_line, NULL, &err) != 0) {
-		fprintf(stderr, "zktls-wizard: %s\n", err.text);
+		batch_say(stderr, "zktls-wizard: %s\n", err.text);
 		return 1;
 	}
-	printf(_("%s is as it was before the step '%s'\n"), dir, step_id);
+	batch_say(stdout, _("%s is as it was before the step '%s'\n"), dir, step_id);
 	return 0;
 }

@@ -2,6 +2,8 @@
 #ifndef ZK_BATCH_H
 #define ZK_BATCH_H
 
+#include <stdio.h>
+
 #include "core/plan.h"
 #include "core/steps.h"
 
@@ -18,6 +20,12 @@ int batch_reset(struct plan *p, const char *dir, const char *step_id, unsigned f
 
 /* zktls-wizard check DIR: reports per file, problems first; returns the exit status. */
 int batch_check(const char *dir);
+
+/*
+ * printf to out with every control character escaped (str_visible): every
+ * line the plain front ends print goes through here.
+ */
+void batch_say(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Prints every problem of the plan to stderr; returns how many there were. */
 size_t batch_print_problems(const struct plan *p);

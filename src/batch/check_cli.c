@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "batch/batch.h"
@@ -10,15 +11,20 @@
 #include "core/check.h"
 #include "core/i18n.h"
 
-/* Text from the files checked may hold anything: control characters become '?'. */
-static void
-put_clean(const char *s, FILE *out)
+/* An item is one line: a newline inside a file name or value is shown as \n. */
+static char *
+one_line(const char *s)
 {
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
+	struct buf b;
 
-		fputc(ch < 0x20 || ch == 0x7f ? '?' : ch, out);
-	}
+	buf_init(&b);
+	buf_adds(&b, "");
+	for (; *s != '\0'; s++)
+		if (*s == '\n')
+			buf_adds(&b, "\\n");
+		else
+			buf_addc(&b, *s);
+	return buf_steal(&b, NULL);
 }
 
 static void
@@ -29,6 +35,7 @@ print_level(const struct check_report *r, enum check_level level, const char *ti
 
 	for (size_t i = 0; i < r->count; i++) {
 		const struct check_item *it = &r->items[i];
+		char *line;
 
 		if (it->level != level)
 			continue;
@@ -39,25 +46,28 @@ print_level(const struct check_report *r, enum check_level level, const char *ti
 		/* One heading per file: the report says per file what is right and wrong. */
 		if (file == NULL || strcmp(file, it->file) != 0) {
 			file = it->file;
-			fputs("  ", stdout);
-			put_clean(file[0] != '\0' ? file : _("(this machine)"), stdout);
-			fputs(":\n", stdout);
+			/* What the checked files hold may be anything: batch_say escapes it. */
+			line = one_line(file[0] != '\0' ? file : _("(this machine)"));
+			batch_say(stdout, "  %s:\n", line);
+			free(line);
 		}
-		fputs("    ", stdout);
-		fputs(level == CHECK_PROBLEM ? "! " : level == CHECK_WARNING ? "? " : "+ ", stdout);
-		put_clean(it->text, stdout);
-		fputc('\n', stdout);
+		line = one_line(it->text);
+		batch_say(stdout, "    %s %s\n",
+			  level == CHECK_PROBLEM ? "!" : level == CHECK_WARNING ? "?" : "+", line);
+		free(line);
 		if (it->hint != NULL) {
-			const char *h = it->hint;
+			struct buf indented;
 
-			fputs("        ", stdout);
-			for (; *h != '\0'; h++) {
+			buf_init(&indented);
+			buf_adds(&indented, "");
+			for (const char *h = it->hint; *h != '\0'; h++) {
 				if (*h == '\n')
-					fputs("\n        ", stdout);
+					buf_adds(&indented, "\n        ");
 				else
-					fputc((unsigned char)*h < 0x20 ? '?' : *h, stdout);
+					buf_addc(&indented, *h);
 			}
-			fputc('\n', stdout);
+			batch_say(stdout, "        %s\n", indented.data);
+			buf_free(&indented);
 		}
 	}
 }
@@ -73,13 +83,15 @@ batch_check(const char *dir)
 	if (catalog_load(&err) != 0)
 		err.text[0] = '\0';
 	if (check_dir(dir, &r, &err) != 0) {
-		fprintf(stderr, "%s: %s\n", PACKAGE, err.text);
+		batch_say(stderr, "%s: %s\n", PACKAGE, err.text);
 		check_report_free(&r);
 		catalog_free();
 		return 1;
 	}
-	printf(ngettext("%s: %zu problem", "%s: %zu problems", r.problems), dir, r.problems);
-	printf(ngettext(", %zu warning\n", ", %zu warnings\n", r.warnings), r.warnings);
+	batch_say(stdout, ngettext("%s: %zu problem", "%s: %zu problems", r.problems), dir,
+		  r.problems);
+	batch_say(stdout, ngettext(", %zu warning\n", ", %zu warnings\n", r.warnings),
+		  r.warnings);
 	print_level(&r, CHECK_PROBLEM, _("Problems:"));
 	print_level(&r, CHECK_WARNING, _("Warnings:"));
 	print_level(&r, CHECK_OK, _("Right:"));

@@ -26,8 +26,8 @@ batch_export_commands(struct plan *p, const char *path, unsigned mode,
 	int status = 0;
 
 	if (batch_print_problems(p) > 0) {
-		fprintf(stderr, _("zktls-wizard: %s was not written; fix the answers above "
-				  "(--set KEY=VALUE or the answers file)\n"), path);
+		batch_say(stderr, _("zktls-wizard: %s was not written; fix the answers above "
+				    "(--set KEY=VALUE or the answers file)\n"), path);
 		return 1;
 	}
 	/* The script must name the same broker ids the wizard would save. */
@@ -40,19 +40,20 @@ batch_export_commands(struct plan *p, const char *path, unsigned mode,
 	buf_init(&script);
 	if (commands_render(p, NULL, mode, &opt, &script, &secrets, &count, &err) != 0 ||
 	    fs_write_atomic(path, script.data, script.len, 0700, &err) != 0) {
-		fprintf(stderr, "zktls-wizard: %s\n", err.text);
+		batch_say(stderr, "zktls-wizard: %s\n", err.text);
 		status = 1;
 	} else {
-		printf(_("commands: wrote %s%s\n"), path,
-		       count > 0 ? _(" (with the passwords: keep it private)") : "");
+		batch_say(stdout, _("commands: wrote %s%s\n"), path,
+			  count > 0 ? _(" (with the passwords: keep it private)") : "");
 		/* The prelude's "zk_secret VAR ANSWER" lines name what the script reads. */
 		for (const char *line = script.data; count == 0 && line != NULL && *line != '\0';) {
 			const char *nl = strchr(line, '\n');
 			size_t len = nl != NULL ? (size_t)(nl - line) : strlen(line);
 
 			if (str_starts_with(line, "zk_secret ") && len > strlen("zk_secret "))
-				printf(_("commands: set %.*s (or it asks on a terminal)\n"),
-				       (int)(len - strlen("zk_secret ")), line + strlen("zk_secret "));
+				batch_say(stdout,
+					  _("commands: set %.*s (or it asks on a terminal)\n"),
+					  (int)(len - strlen("zk_secret ")), line + strlen("zk_secret "));
 			line = nl != NULL ? nl + 1 : NULL;
 		}
 	}

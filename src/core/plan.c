@@ -53,10 +53,87 @@ list_position(const struct plan *p, const char *list_key, const char *name)
 	return position;
 }
 
+/* The value answered for key, or NULL: no default, no read recorded. */
+static const char *
+answered_value(const struct plan *p, const char *key)
+{
+	for (size_t i = 0; i < p->count; i++)
+		if (strcmp(p->answers[i].key, key) == 0)
+			return p->answers[i].value;
+	return NULL;
+}
+
+/* Whether some broker, listed or not, has id as its answered broker.NAME.id. */
+static bool
+id_answered(const struct plan *p, long id)
+{
+	for (size_t i = 0; i < p->count; i++) {
+		const char *key = p->answers[i].key;
+		long v;
+
+		if (str_starts_with(key, "broker.") && str_ends_with(key, ".id") &&
+		    parse_long(p->answers[i].value, 0, 1000, &v) && v == id)
+			return true;
+	}
+	return false;
+}
+
+static long
+highest_answered_id(const struct plan *p)
+{
+	long highest = 0, v;
+
+	if (parse_long(answered_value(p, "brokers.max_id"), 0, 1000, &v))
+		highest = v;
+	for (size_t i = 0; i < p->count; i++) {
+		const char *key = p->answers[i].key;
+
+		if (str_starts_with(key, "broker.") && str_ends_with(key, ".id") &&
+		    parse_long(p->answers[i].value, 0, 1000, &v) && v > highest)
+			highest = v;
+	}
+	return highest;
+}
+
+/*
+ * A broker's position in the list, unless that id is another broker's (an
+ * answered id, also of a broker no longer listed) or was given out before
+ * (brokers.max_id): then the next free one.  Brokers without an id are
+ * numbered in list order, so two new ones never share one.
+ */
 static void
 default_broker_id(const struct plan *p, const char *name, char *buf)
 {
-	snprintf(buf, ZK_VALUE_MAX, "%ld", list_position(p, "brokers", name));
+	struct strlist brokers = { 0 };
+	long max_id = 0, next = highest_answered_id(p) + 1, id = 0;
+	long *given;
+	size_t n_given = 0;
+
+	parse_long(answered_value(p, "brokers.max_id"), 0, 1000, &max_id);
+	plan_get_list(p, "brokers", &brokers);
+	given = xcalloc(brokers.len + 1, sizeof *given);
+	for (size_t i = 0; i <= brokers.len && id == 0; i++) {
+		/* A name not (yet) listed is numbered as if it came last. */
+		const char *b = i < brokers.len ? brokers.items[i] : name;
+		char key[128];
+		long mine = (long)i + 1;
+		bool taken;
+
+		snprintf(key, sizeof key, "broker.%s.id", b);
+		if (i < brokers.len && strcmp(b, name) != 0 && answered_value(p, key) != NULL)
+			continue;
+		taken = mine <= max_id || id_answered(p, mine);
+		for (size_t j = 0; !taken && j < n_given; j++)
+			taken = given[j] == mine;
+		if (taken)
+			mine = next++;
+		given[n_given++] = mine;
+		if (strcmp(b, name) == 0)
+			id = mine;
+	}
+	snprintf(buf, ZK_VALUE_MAX, "%ld", id);
+	free(given);
+	strlist_free(&brokers);
 }
 
 /* Ports follow the broker id, so a new broker never takes an old one's port. */
@@ -545,8 +622,15 @@ plan_set_assignment(struct plan *p, const char *assignment, struct msg *err)
 	char *key;
 	int rc;
 
+	/* Only a key is shown: anything else may be a password typed in the wrong place. */
+	if (eq == NULL && answer_key_find(assignment, NULL) != NULL &&
+	    strspn(assignment, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+		    strlen(assignment))
+		return msg_set(err, _("--set needs KEY=VALUE: '%s' has no '=' and no value"),
+			       assignment);
 	if (eq == NULL || eq == assignment)
-		return msg_set(err, _("--set needs KEY=VALUE, not '%s'"), assignment);
+		return msg_set(err, _("--set needs KEY=VALUE; one was given without a key before "
+				      "'=' (not shown: it may hold a password)"));
 	key = xstrndup(assignment, (size_t)(eq - assignment));
 	rc = plan_set(p, key, eq + 1, ORIGIN_SET, err);
 	free(key);
@@ -613,10 +697,8 @@ set_list(struct plan *p, const char *list_key, const struct strlist *names,
 static long
 highest_broker_id(const struct plan *p, const struct strlist *brokers)
 {
-	long highest = 0, id;
+	long highest = highest_answered_id(p), id;
 
-	if (parse_long(plan_get(p, "brokers.max_id"), 0, 1000, &id))
-		highest = id;
 	for (size_t i = 0; i < brokers->len; i++) {
 		char key[128];
 
@@ -625,6 +707,52 @@ highest_broker_id(const struct plan *p, const struct strlist *brokers)
 			highest = id;
 	}
 	return highest;
+}
+
+static const char *const pinned_suffixes[] = { "id", "ssl_port", "sasl_ssl_port" };
+
+bool
+plan_is_stale_pin(const struct plan *p, const char *key)
+{
+	char star[ZK_NAME_MAX + 1];
+	const struct answer_key *k = answer_key_find(key, star);
+	struct strlist brokers = { 0 };
+	bool pinned = false, listed;
+
+	if (k == NULL || !str_starts_with(k->pattern, "broker.") ||
+	    plan_origin(p, key) != ORIGIN_FILE)
+		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(pinned_suffixes); i++)
+		pinned = pinned || strcmp(k->pattern + strlen("broker.*."), pinned_suffixes[i]) == 0;
+	if (!pinned)
+		return false;
+	plan_get_list(p, "brokers", &brokers);
+	listed = strlist_contains(&brokers, star);
+	strlist_free(&brokers);
+	return !listed;
+}
+
+void
+plan_drop_stale_pins(struct plan *p, struct strlist *dropped)
+{
+	long highest = highest_answered_id(p);
+	char value[32];
+
+	struct strlist stale = { 0 };
+
+	plan_answered_keys(p, &stale);
+	for (size_t i = 0; i < stale.len; i++) {
+		if (!plan_is_stale_pin(p, stale.items[i]))
+			continue;
+		if (dropped != NULL)
+			strlist_push(dropped, stale.items[i]);
+		plan_unset(p, stale.items[i]);
+		/* Their ids stay given out: no broker added later takes one. */
+		snprintf(value, sizeof value, "%ld", highest);
+		if (strcmp(value, plan_get(p, "brokers.max_id")) != 0)
+			plan_set(p, "brokers.max_id", value, ORIGIN_FILE, NULL);
+	}
+	strlist_free(&stale);
 }
 
 int
@@ -638,6 +766,9 @@ plan_add_name(struct plan *p, const char *list_key, const char *name, enum answe
 		strlist_free(&names);
 		return msg_set(err, _("%s: '%s' is already in the list"), list_key, name);
 	}
+	/* What was pinned for a broker of that name before it was removed is not this one's. */
+	if (strcmp(list_key, "brokers") == 0)
+		plan_drop_stale_pins(p, NULL);
 	if (strcmp(list_key, "brokers") == 0) {
 		long next = highest_broker_id(p, &names) + 1;
 		char key[128], value[32];
@@ -746,16 +877,15 @@ plan_remove_name(struct plan *p, const char *list_key, const char *name,
 void
 plan_pin_positional(struct plan *p)
 {
-	static const char *const suffixes[] = { "id", "ssl_port", "sasl_ssl_port" };
 	struct strlist brokers = { 0 };
 
 	plan_get_list(p, "brokers", &brokers);
 	for (size_t i = 0; i < brokers.len; i++)
-		for (size_t j = 0; j < ARRAY_SIZE(suffixes); j++) {
+		for (size_t j = 0; j < ARRAY_SIZE(pinned_suffixes); j++) {
 			char key[128];
 			char *value;
 
-			snprintf(key, sizeof key, "broker.%s.%s", brokers.items[i], suffixes[j]);
+			snprintf(key, sizeof key, "broker.%s.%s", brokers.items[i], pinned_suffixes[j]);
 			/* An invalid name has no such key: nothing to pin until it is fixed. */
 			if (plan_is_set(p, key) || plan_get(p, key) == NULL)
 				continue;

@@ -116,6 +116,15 @@ int plan_remove_name(struct plan *p, const char *list_key, const char *name,
  * that removing a broker later renumbers none of the others.
  */
 void plan_pin_positional(struct plan *p);
+/*
+ * A pinned key (broker.NAME.id, .ssl_port, .sasl_ssl_port) from a file while
+ * NAME is no longer in brokers: what was saved for a broker since removed
+ * from the list by hand, an answers file or --set brokers=...  Not a problem
+ * of the answers; dropped on save.
+ */
+bool plan_is_stale_pin(const struct plan *p, const char *key);
+/* Drops every stale pin (listed in dropped, may be NULL); their ids stay given out. */
+void plan_drop_stale_pins(struct plan *p, struct strlist *dropped);
 
 /* Each explicitly answered key, in table order; for saving and review. */
 void plan_answered_keys(const struct plan *p, struct strlist *out);

@@ -21,6 +21,7 @@
 #include "keystore.h"
 #include "pki.h"
 #include "steps.h"
+#include "storepass.h"
 
 #define CA_KEY_FILE "ca-key"
 #define CA_CERT_FILE "ca-cert"
@@ -406,13 +407,15 @@ truststore_state(const struct step_run *run, const char *path, const struct pki_
 	struct keystore ks;
 	struct msg why;
 	enum ks_status st;
+	bool old_password;
 	int rc;
 
 	if (read_dir_file(run, path, &data, &len) != 0)
 		return -1;
 	if (data == NULL)
 		return 0;
-	st = keystore_decode(a->store_type, data, len, a->store_password, &ks, &why);
+	st = storepass_decode(a->store_type, data, len, a->store_password, run->dir, run->manifest,
+			      &ks, &old_password, &why);
 	free(data);
 	if (st == KS_BAD_PASSWORD)
 		return msg_set(run->msg, _("%s: store.password does not open it (%s). Answer the "
@@ -425,6 +428,11 @@ truststore_state(const struct step_run *run, const char *path, const struct pki_
 	rc = ca_cert != NULL && keystore_check(&ks, a->store_type == STORE_PEM ? NULL
 						     : TRUSTED_ALIAS, ca_cert, &why) == 0;
 	keystore_free(&ks);
+	if (old_password && rc == 1) {
+		run_report(run, _("%s was made with the previous store.password: writing it again "
+				  "with the new one"), path);
+		rc = 0;
+	}
 	return rc;
 }
 
@@ -540,6 +548,8 @@ apply_ca(const struct step_run *run)
 				     run->msg) != 0
 		    || step_write_file(run, truststore, bytes.data, bytes.len, 0600) != 0)
 			goto done;
+		/* The configuration files still name the password it had. */
+		storepass_mark_stale(run->manifest, run->step->id);
 	}
 	result = STEP_OK;
 done:
@@ -695,6 +705,7 @@ struct node_plan {
 	char *why;              /* for RESIGN and NEW of an existing keystore */
 	EVP_PKEY *key;          /* the existing key (KEEP, RESIGN) */
 	X509 *cert;             /* the existing certificate (KEEP) */
+	bool old_password;      /* KEEP: under the previous store.password, to be written again */
 };
 
 static void
@@ -757,7 +768,8 @@ plan_node(const struct step_run *run, const struct pki_answers *a, const struct 
 		return -1;
 	if (data == NULL)
 		return 0;
-	st = keystore_decode(a->store_type, data, len, a->store_password, &ks, &why);
+	st = storepass_decode(a->store_type, data, len, a->store_password, run->dir, run->manifest,
+			      &ks, &n->old_password, &why);
 	free_secret_file(data, len);
 	if (st == KS_BAD_PASSWORD)
 		return msg_set(run->msg, _("%s: store.password does not open it (%s). Answer the "
@@ -804,29 +816,20 @@ plan_node(const struct step_run *run, const struct pki_answers *a, const struct 
 	return 0;
 }
 
-/* Signs, builds and proves a node's keystore, then writes it and NAME.pem. */
+/* Builds and proves a node's keystore holding key and cert, then writes it and NAME.pem. */
 static int
-make_node(const struct step_run *run, const struct pki_answers *a, const struct ca *ca,
-	  struct node_plan *n, EVP_PKEY *key)
+write_node(const struct step_run *run, const struct pki_answers *a, const struct ca *ca,
+	   const struct node_plan *n, EVP_PKEY *key, X509 *cert)
 {
 	STACK_OF(X509) *chain = sk_X509_new_null();
 	struct keystore ks;
 	struct buf bytes;
-	bool clamped = false;
-	X509 *cert = NULL;
-	char date[32];
 	int rc = -1;
 
 	keystore_init(&ks);
 	buf_init(&bytes);
-	cert = pki_make_node_cert(key, n->dn, n->san, a->cert_days, ca->cert, ca->key, &clamped,
-				  run->msg);
-	if (cert == NULL || chain == NULL)
+	if (chain == NULL)
 		goto done;
-	if (pki_verify_chain(cert, ca->cert, run->msg) != 0) {
-		msg_prefix(run->msg, "%s", n->pem);
-		goto done;
-	}
 	sk_X509_push(chain, cert);
 	sk_X509_push(chain, ca->cert);
 	keystore_add_key(&ks, n->name, key, chain);
@@ -840,6 +843,34 @@ make_node(const struct step_run *run, const struct pki_answers *a, const struct 
 	buf_free_secure(&bytes);
 	if (pki_encode_cert(cert, &bytes, run->msg) != 0
 	    || step_write_file(run, n->pem, bytes.data, bytes.len, 0644) != 0)
+		goto done;
+	rc = 0;
+done:
+	buf_free_secure(&bytes);
+	keystore_free(&ks);
+	sk_X509_free(chain);
+	return rc;
+}
+
+/* Signs a node's certificate, then writes its keystore and NAME.pem. */
+static int
+make_node(const struct step_run *run, const struct pki_answers *a, const struct ca *ca,
+	  struct node_plan *n, EVP_PKEY *key)
+{
+	bool clamped = false;
+	X509 *cert = NULL;
+	char date[32];
+	int rc = -1;
+
+	cert = pki_make_node_cert(key, n->dn, n->san, a->cert_days, ca->cert, ca->key, &clamped,
+				  run->msg);
+	if (cert == NULL)
+		goto done;
+	if (pki_verify_chain(cert, ca->cert, run->msg) != 0) {
+		msg_prefix(run->msg, "%s", n->pem);
+		goto done;
+	}
+	if (write_node(run, a, ca, n, key, cert) != 0)
 		goto done;
 	format_date(X509_get0_notAfter(cert), date);
 	if (n->action == NODE_RESIGN)
@@ -857,31 +888,38 @@ make_node(const struct step_run *run, const struct pki_answers *a, const struct 
 			   n->pem, date, a->cert_days);
 	rc = 0;
 done:
-	buf_free_secure(&bytes);
-	keystore_free(&ks);
-	sk_X509_free(chain);
 	X509_free(cert);
 	return rc;
 }
 
-/* A kept keystore: NAME.pem is mended when missing or not the keystore's certificate. */
+/*
+ * A kept keystore: NAME.pem is mended when missing or not the keystore's
+ * certificate; one under the previous store.password is written again.
+ */
 static int
-keep_node(const struct step_run *run, struct node_plan *n)
+keep_node(const struct step_run *run, const struct pki_answers *a, const struct ca *ca,
+	  struct node_plan *n)
 {
 	struct buf bytes;
 	char date[32];
 	int rc;
 
+	format_date(X509_get0_notAfter(n->cert), date);
+	if (n->old_password) {
+		rc = write_node(run, a, ca, n, n->key, n->cert);
+		if (rc == 0)
+			run_report(run, _("wrote %s again with the new store.password; key and "
+					  "certificate kept (valid until %s)"), n->keystore, date);
+		return rc;
+	}
 	buf_init(&bytes);
 	rc = pki_encode_cert(n->cert, &bytes, run->msg);
 	if (rc == 0)
 		rc = step_write_file(run, n->pem, bytes.data, bytes.len, 0644);
 	buf_free(&bytes);
-	if (rc == 0) {
-		format_date(X509_get0_notAfter(n->cert), date);
+	if (rc == 0)
 		run_report(run, _("kept %s and %s: still valid (until %s)"), n->keystore, n->pem,
 			   date);
-	}
 	return rc;
 }
 
@@ -894,7 +932,9 @@ check_node_writable(const struct step_run *run, const struct node_plan *n)
 	if (n->action != NODE_KEEP)
 		return check_writable(run, n->keystore, NULL) != 0
 		       || check_writable(run, n->pem, NULL) != 0 ? -1 : 0;
-	/* A kept keystore is not written; its NAME.pem only when it differs. */
+	if (n->old_password && check_writable(run, n->keystore, NULL) != 0)
+		return -1;
+	/* A kept keystore is not written (but under a new password); its NAME.pem when it differs. */
 	buf_init(&pem);
 	rc = pki_encode_cert(n->cert, &pem, run->msg);
 	if (rc == 0)
@@ -954,7 +994,7 @@ apply_certs(const struct step_run *run)
 			goto done;
 		}
 		if (n->action == NODE_KEEP) {
-			if (keep_node(run, n) != 0)
+			if (keep_node(run, &a, &ca, n) != 0)
 				goto done;
 			continue;
 		}
@@ -982,6 +1022,12 @@ apply_certs(const struct step_run *run)
 	}
 	result = STEP_OK;
 done:
+	for (size_t i = 0; np != NULL && i < nodes.len; i++)
+		if (np[i].old_password) {
+			/* The configuration files still name the password the stores had. */
+			storepass_mark_stale(run->manifest, run->step->id);
+			break;
+		}
 	for (size_t i = 0; np != NULL && i < nodes.len; i++)
 		node_plan_free(&np[i]);
 	free(np);

@@ -291,3 +291,70 @@ parse_long(const char *s, long min, long max, long *out)
 		*out = v;
 	return true;
 }
+
+size_t
+utf8_decode(const unsigned char *s, unsigned long *cp)
+{
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0 && (s[1] & 0xc0) == 0x80) {
+		*cp = ((s[0] & 0x1fUL) << 6) | (s[1] & 0x3f);
+		return *cp >= 0x80 ? 2 : 0;
+	}
+	if ((s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
+		*cp = ((s[0] & 0x0fUL) << 12) | ((s[1] & 0x3fUL) << 6) | (s[2] & 0x3f);
+		return *cp >= 0x800 && (*cp < 0xd800 || *cp > 0xdfff) ? 3 : 0;
+	}
+	if ((s[0] & 0xf8) == 0xf0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
+	    (s[3] & 0xc0) == 0x80) {
+		*cp = ((s[0] & 0x07UL) << 18) | ((s[1] & 0x3fUL) << 12) | ((s[2] & 0x3fUL) << 6) |
+		      (s[3] & 0x3f);
+		return *cp >= 0x10000 && *cp <= 0x10ffff ? 4 : 0;
+	}
+	return 0;
+}
+
+bool
+unicode_is_invisible(unsigned long cp)
+{
+	return cp == 0xad || cp == 0x61c || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) ||
+	       cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
+}
+
+void
+buf_add_visible(struct buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	buf_adds(b, "");
+	while (*p != '\0') {
+		unsigned long cp;
+		size_t len = utf8_decode(p, &cp);
+
+		if (len == 0) {
+			/* Not UTF-8: a terminal might read the byte as an 8-bit C1 control. */
+			buf_printf(b, "\\x%02x", *p);
+			len = 1;
+		} else if ((cp < 0x20 && cp != '\n' && cp != '\t') || cp == 0x7f) {
+			buf_printf(b, "\\x%02lx", cp);
+		} else if ((cp >= 0x80 && cp < 0xa0) || unicode_is_invisible(cp)) {
+			buf_printf(b, "\\u%04lx", cp);
+		} else {
+			buf_add(b, p, len);
+		}
+		p += len;
+	}
+}
+
+char *
+str_visible(const char *s)
+{
+	struct buf b;
+
+	buf_init(&b);
+	buf_add_visible(&b, s);
+	return buf_steal(&b, NULL);
+}

@@ -58,4 +58,21 @@ bool str_ends_with(const char *s, const char *suffix);
 /* Parses a decimal without sign or leading garbage into [min, max]. */
 bool parse_long(const char *s, long min, long max, long *out);
 
+/* Decodes one UTF-8 sequence (shortest form, no surrogates); its length, or 0 if malformed. */
+size_t utf8_decode(const unsigned char *s, unsigned long *cp);
+/* Format characters that show as nothing or reorder the text around them (bidi overrides). */
+bool unicode_is_invisible(unsigned long cp);
+
+/*
+ * Text from outside (a server's .sha512, an archive's entry names, answers,
+ * file contents) made harmless for a terminal: every control character but
+ * newline and tab (C0, DEL, C1 U+0080-U+009F), every invisible or
+ * direction-changing character, and every byte that is not UTF-8 becomes a
+ * visible escape: \x1b, \u009b, \u202e, \xff.  Front ends apply it where
+ * they print, so no producer has to remember it.
+ */
+void buf_add_visible(struct buf *b, const char *s);
+/* The same as a new string. */
+char *str_visible(const char *s);
+
 #endif

@@ -1,56 +1,16 @@
 #include <config.h>
 
-#include <arpa/inet.h>
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/statvfs.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "catalog.h"
-#include "fsutil.h"
-#include "pki.h"
 #include "i18n.h"
 #include "validate.h"
+#include "validate_names.h"
 
 #define MIN_PASSWORD_CHARS 6
-
-/* Decodes one UTF-8 sequence; returns its length, or 0 when malformed. */
-static size_t
-utf8_decode(const unsigned char *s, unsigned long *cp)
-{
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0 && (s[1] & 0xc0) == 0x80) {
-		*cp = ((s[0] & 0x1fUL) << 6) | (s[1] & 0x3f);
-		return *cp >= 0x80 ? 2 : 0;
-	}
-	if ((s[0] & 0xf0) == 0xe0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80) {
-		*cp = ((s[0] & 0x0fUL) << 12) | ((s[1] & 0x3fUL) << 6) | (s[2] & 0x3f);
-		return *cp >= 0x800 && (*cp < 0xd800 || *cp > 0xdfff) ? 3 : 0;
-	}
-	if ((s[0] & 0xf8) == 0xf0 && (s[1] & 0xc0) == 0x80 && (s[2] & 0xc0) == 0x80 &&
-	    (s[3] & 0xc0) == 0x80) {
-		*cp = ((s[0] & 0x07UL) << 18) | ((s[1] & 0x3fUL) << 12) | ((s[2] & 0x3fUL) << 6) |
-		      (s[3] & 0x3f);
-		return *cp >= 0x10000 && *cp <= 0x10ffff ? 4 : 0;
-	}
-	return 0;
-}
-
-/* Format characters (Cf) and separators that render as nothing or reorder text. */
-static bool
-is_invisible(unsigned long cp)
-{
-	return cp == 0xad || cp == 0x61c || cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
-	       (cp >= 0x2028 && cp <= 0x202e) || (cp >= 0x2060 && cp <= 0x206f) ||
-	       cp == 0xfeff || (cp >= 0xfff9 && cp <= 0xfffb);
-}
 
 static bool
 is_unicode_space(unsigned long cp)
@@ -74,7 +34,7 @@ check_common(const char *value, size_t *chars, struct msg *why)
 			return msg_set(why, _("the value is not valid UTF-8")), false;
 		if (cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp < 0xa0))
 			return msg_set(why, _("control characters are not allowed")), false;
-		if (is_invisible(cp))
+		if (unicode_is_invisible(cp))
 			return msg_set(why, _("invisible or direction-changing characters (U+%04lX) "
 					      "are not allowed: they hide on screen"), cp), false;
 		if ((n == 0 || s[len] == '\0') && is_unicode_space(cp))
@@ -108,6 +68,11 @@ check_node_name(const char *name, struct msg *why)
 		return msg_set(why, _("'%s' is not a valid node name: use 1 to 63 lower-case "
 				      "letters, digits and '-', not starting or ending with '-'"),
 			       name), false;
+	/* "2183" resolves to 0.0.8.135: the resolver reads a number as an IPv4 address. */
+	if (names_all_digits(name, strlen(name)))
+		return msg_set(why, _("'%s' is not a valid node name: a name of digits only is "
+				      "read as an IP address; use at least one letter"),
+			       name), false;
 	if (strcmp(name, "truststore") == 0)
 		return msg_set(why, _("'truststore' is taken by the truststore's file name")),
 		       false;
@@ -132,6 +97,7 @@ is_path(const char *s)
 		       strlen(s);
 }
 
+/* Digits and dots, no empty part: what version_compare can order. */
 static bool
 is_version(const char *s)
 {
@@ -148,140 +114,67 @@ is_version(const char *s)
 	return digit;
 }
 
+/*
+ * min to max numbers separated by dots, none with a leading zero (2.3.06
+ * is no release: the archive name would be made of it) and none longer than
+ * six digits.
+ */
+static bool
+is_strict_version(const char *s, int min_parts, int max_parts)
+{
+	int parts = 0;
+
+	for (;;) {
+		size_t n = strspn(s, "0123456789");
+
+		if (n == 0 || n > 6 || (n > 1 && s[0] == '0'))
+			return false;
+		parts++;
+		s += n;
+		if (*s == '\0')
+			return parts >= min_parts;
+		if (*s != '.' || parts == max_parts)
+			return false;
+		s++;
+	}
+}
+
+/* A release data/releases.conf knows exactly. */
+static bool
+release_listed(const char *program, const char *version)
+{
+	struct release r;
+	struct msg ignored;
+	bool listed = false;
+
+	if (catalog_release(program, version, NULL, &r, &ignored) == 0) {
+		listed = r.known;
+		release_free(&r);
+	}
+	return listed;
+}
+
+static bool
+check_version(const char *key, const char *value, struct msg *why)
+{
+	if (strcmp(key, "kafka.scala") == 0) {
+		if (!is_strict_version(value, 2, 3))
+			return msg_set(why, _("'%s' is not a Scala version: use numbers without "
+					      "leading zeros, as in 2.12 or 2.13"), value), false;
+		return true;
+	}
+	if (!is_strict_version(value, 3, 3) &&
+	    !release_listed(strcmp(key, "kafka.version") == 0 ? "kafka" : "zookeeper", value))
+		return msg_set(why, _("'%s' is not a version: use three numbers without leading "
+				      "zeros, e.g. %s"), value,
+			       strcmp(key, "kafka.version") == 0 ? "2.3.0" : "3.5.5"), false;
+	return true;
+}
+
 static bool
 is_hex(const char *s, size_t n)
 {
 	return strlen(s) == n && strspn(s, "0123456789abcdefABCDEF") == n;
-}
-
-static bool
-is_ip(const char *s)
-{
-	unsigned char addr[16];
-
-	return inet_pton(AF_INET, s, addr) == 1 || inet_pton(AF_INET6, s, addr) == 1;
-}
-
-/* A DNS name for a SAN: labels of [A-Za-z0-9-], a leading "*." allowed, {name} allowed. */
-static bool
-is_san_dns(const char *s)
-{
-	char *copy, *label, *save = NULL;
-	bool ok = s[0] != '\0' && strlen(s) <= 253;
-
-	if (str_starts_with(s, "*."))
-		s += 2;
-	copy = xstrdup(s);
-	for (label = strtok_r(copy, ".", &save); ok && label != NULL;
-	     label = strtok_r(NULL, ".", &save)) {
-		size_t n = strlen(label);
-
-		if (strcmp(label, "{name}") == 0)
-			continue;
-		ok = n > 0 && n <= 63 && label[0] != '-' && label[n - 1] != '-' &&
-		     strspn(label, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-") ==
-			     n;
-	}
-	free(copy);
-	return ok && s[strlen(s) - 1] != '.' && strstr(s, "..") == NULL;
-}
-
-static bool
-check_san(const char *value, struct msg *why)
-{
-	struct strlist entries = { 0 };
-	bool ok = true;
-	char *copy = xstrdup(value), *entry, *save = NULL;
-
-	for (entry = strtok_r(copy, ",", &save); ok && entry != NULL;
-	     entry = strtok_r(NULL, ",", &save)) {
-		if (str_starts_with(entry, "DNS:"))
-			ok = is_san_dns(entry + 4);
-		else if (str_starts_with(entry, "IP:"))
-			ok = is_ip(entry + 3);
-		else
-			ok = false;
-		if (!ok)
-			msg_set(why, _("'%s' is not a SAN entry: use DNS:name or IP:address, "
-				       "separated by commas without spaces"), entry);
-	}
-	if (ok && value[0] == '\0')
-		ok = false, msg_set(why, _("at least one entry is needed, e.g. DNS:{name}"));
-	free(copy);
-	strlist_free(&entries);
-	return ok;
-}
-
-/* Attribute types Java prints by name in RFC 2253 form; others come back as OIDs. */
-static const char *const dn_attributes[] = {
-	"CN", "OU", "O", "L", "ST", "C", "DC", "STREET", "UID", NULL,
-};
-
-static bool
-known_attribute(const char *type, size_t n)
-{
-	for (size_t i = 0; dn_attributes[i] != NULL; i++)
-		if (strlen(dn_attributes[i]) == n && strncmp(dn_attributes[i], type, n) == 0)
-			return true;
-	return false;
-}
-
-/*
- * A DN as separator-delimited type=value pairs.  Characters that RFC 2253 (or
- * OpenSSL's -subj) would escape are refused rather than escaped, so the string
- * Java reports is exactly the answer.
- */
-static bool
-check_dn(const char *value, char separator, struct msg *why)
-{
-	const char *p = value;
-	bool has_cn = false;
-
-	if (separator == '/') {
-		if (*p != '/')
-			return msg_set(why, _("begin with '/', as in /C=DE/O=juplo/CN=Root-CA")),
-			       false;
-		p++;
-	}
-	while (*p != '\0') {
-		size_t part = strcspn(p, separator == '/' ? "/" : ",");
-		const char *eq = memchr(p, '=', part);
-		size_t type_len, value_len;
-		const char *attr_value;
-
-		if (eq == NULL)
-			return msg_set(why, _("'%.*s' is not TYPE=value"), (int)part, p), false;
-		type_len = (size_t)(eq - p);
-		attr_value = eq + 1;
-		value_len = part - type_len - 1;
-		if (!known_attribute(p, type_len))
-			return msg_set(why, _("unknown attribute '%.*s': use CN, OU, O, L, ST, C, DC, "
-					      "STREET or UID"), (int)type_len, p), false;
-		if (value_len == 0 || attr_value[0] == ' ' || attr_value[value_len - 1] == ' ')
-			return msg_set(why, _("%.*s needs a value without leading or trailing "
-					      "spaces"), (int)type_len, p), false;
-		for (size_t i = 0; i < value_len; i++)
-			/* '#' is left to check_node_dns, which says how Java prints it. */
-			if (strchr(",+\"\\<>;=/", attr_value[i]) != NULL)
-				return msg_set(why, _("%.*s: the character '%c' is not allowed in a "
-						      "name here"), (int)type_len, p, attr_value[i]),
-				       false;
-		if (type_len == 1 && p[0] == 'C' &&
-		    (value_len != 2 || strspn(attr_value, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") < 2))
-			return msg_set(why, _("C must be a two-letter country code, e.g. C=DE")),
-			       false;
-		if (type_len == 2 && strncmp(p, "CN", 2) == 0)
-			has_cn = true;
-		p += part;
-		if (*p != '\0') {
-			p++;
-			if (*p == '\0')
-				return msg_set(why, _("the name ends with a separator")), false;
-		}
-	}
-	if (!has_cn)
-		return msg_set(why, _("a CN is needed, e.g. CN={name}")), false;
-	return true;
 }
 
 static bool
@@ -337,15 +230,19 @@ validate_value(const struct plan *p, const char *key, const char *value, struct 
 		return false;
 	switch (k->kind) {
 	case KIND_TEXT:
-		if (value[0] != '\0' && !is_ip(value) && !is_san_dns(value))
-			return msg_set(why, _("'%s' is neither an IP address nor a host name"),
-				       value), false;
-		return true;
+		if (value[0] == '\0' || names_is_ip(value) || names_is_host(value))
+			return true;
+		if (names_all_digits(value, strlen(value)))
+			return msg_set(why, _("'%s' is not an address (a port goes into "
+					      "zookeeper.secure_port): give an IP address or a host "
+					      "name, or leave it empty for every address"), value), false;
+		if (strspn(value, "0123456789.") == strlen(value))
+			return msg_set(why, _("'%s' is not an IP address (four numbers from 0 to 255) "
+					      "and not a host name"), value), false;
+		return msg_set(why, _("'%s' is neither an IP address nor a host name"), value),
+		       false;
 	case KIND_VERSION:
-		if (!is_version(value))
-			return msg_set(why, _("'%s' is not a version: use numbers and dots, "
-					      "e.g. 2.3.0"), value), false;
-		return true;
+		return check_version(key, value, why);
 	case KIND_NUMBER:
 		if (!parse_long(value, k->min, k->max, &number))
 			return msg_set(why, _("'%s' is not a whole number from %ld to %ld"), value,
@@ -403,11 +300,11 @@ validate_value(const struct plan *p, const char *key, const char *value, struct 
 		}
 		return false;
 	case KIND_SUBJECT:
-		return check_dn(value, '/', why);
+		return names_check_dn(value, '/', why);
 	case KIND_DN:
-		return check_dn(value, ',', why);
+		return names_check_dn(value, ',', why);
 	case KIND_SAN:
-		return check_san(value, why);
+		return names_check_san(value, why);
 	case KIND_HEAP:
 		return check_heap(value, why);
 	case KIND_SHA512_OPT:
@@ -418,8 +315,8 @@ validate_value(const struct plan *p, const char *key, const char *value, struct 
 	return true;
 }
 
-static void
-add_problem(struct problems *ps, const char *message, const char *key, ...)
+void
+problems_add(struct problems *ps, const char *message, const char *key, ...)
 {
 	struct problem *pr;
 	va_list ap;
@@ -442,7 +339,7 @@ check_key(const struct plan *p, const char *key, struct problems *ps)
 	if (!validate_value(p, key, plan_get(p, key), &why)) {
 		char *text = xasprintf("%s: %s", key, why.text);
 
-		add_problem(ps, text, key, (const char *)NULL);
+		problems_add(ps, text, key, (const char *)NULL);
 		free(text);
 	}
 }
@@ -484,7 +381,7 @@ check_ports(const struct plan *p, const struct strlist *brokers, struct problems
 							 "every port must be different"),
 						       uses[i].key, uses[i].port, uses[j].key);
 
-				add_problem(ps, text, uses[i].key, uses[j].key,
+				problems_add(ps, text, uses[i].key, uses[j].key,
 					    (const char *)NULL);
 				free(text);
 				break;
@@ -521,7 +418,7 @@ check_directories(const struct plan *p, const struct strlist *brokers, struct pr
 			char *text = xasprintf(_("%s: %s overlaps ZooKeeper's data directory; "
 						 "keep them apart"), key_i, dir_i);
 
-			add_problem(ps, text, key_i, "zookeeper.data_dir", (const char *)NULL);
+			problems_add(ps, text, key_i, "zookeeper.data_dir", (const char *)NULL);
 			free(text);
 		}
 		for (size_t j = 0; j < i; j++) {
@@ -531,7 +428,7 @@ check_directories(const struct plan *p, const struct strlist *brokers, struct pr
 							 "each broker needs its own"),
 						       key_i, dir_i, brokers->items[j]);
 
-				add_problem(ps, text, key_i, key_j, (const char *)NULL);
+				problems_add(ps, text, key_i, key_j, (const char *)NULL);
 				free(text);
 			}
 		}
@@ -554,7 +451,7 @@ check_numbers(const struct plan *p, const struct strlist *brokers, struct proble
 						 "most %zu"), factors[i], rf, brokers->len,
 					       brokers->len);
 
-			add_problem(ps, text, factors[i], "brokers", (const char *)NULL);
+			problems_add(ps, text, factors[i], "brokers", (const char *)NULL);
 			free(text);
 		}
 	if (parse_long(plan_get(p, "transactions.min_isr"), 1, 1000, &isr) &&
@@ -563,7 +460,7 @@ check_numbers(const struct plan *p, const struct strlist *brokers, struct proble
 		char *text = xasprintf(_("transactions.min_isr: %ld is more than the replication "
 					 "factor %ld; use at most %ld"), isr, rf, rf);
 
-		add_problem(ps, text, "transactions.min_isr", "transactions.replication_factor",
+		problems_add(ps, text, "transactions.min_isr", "transactions.replication_factor",
 			    (const char *)NULL);
 		free(text);
 	}
@@ -578,7 +475,7 @@ check_numbers(const struct plan *p, const struct strlist *brokers, struct proble
 							 "must be unique"), key_i, id,
 						       brokers->items[j]);
 
-				add_problem(ps, text, key_i, key_j, (const char *)NULL);
+				problems_add(ps, text, key_i, key_j, (const char *)NULL);
 				free(text);
 			}
 		}
@@ -600,7 +497,7 @@ check_names(const struct plan *p, struct problems *ps)
 							 "files are named after them)"),
 						       nodes.items[i]);
 
-				add_problem(ps, text, "zookeeper.host", "brokers", "clients",
+				problems_add(ps, text, "zookeeper.host", "brokers", "clients",
 					    (const char *)NULL);
 				free(text);
 			}
@@ -612,7 +509,7 @@ check_names(const struct plan *p, struct problems *ps)
 			char *text = xasprintf(_("%s: '%s' is not one of sasl.users"), user_keys[i],
 					       user);
 
-			add_problem(ps, text, user_keys[i], "sasl.users", (const char *)NULL);
+			problems_add(ps, text, user_keys[i], "sasl.users", (const char *)NULL);
 			free(text);
 		}
 	}
@@ -632,7 +529,8 @@ check_orphans(const struct plan *p, const struct strlist *brokers, struct proble
 		const struct answer_key *k = answer_key_find(answered.items[i], star);
 		const char *list = NULL;
 
-		if (k == NULL || strchr(k->pattern, '*') == NULL)
+		if (k == NULL || strchr(k->pattern, '*') == NULL ||
+		    plan_is_stale_pin(p, answered.items[i]))
 			continue;
 		if (str_starts_with(k->pattern, "broker.") && !strlist_contains(brokers, star))
 			list = "brokers";
@@ -643,7 +541,7 @@ check_orphans(const struct plan *p, const struct strlist *brokers, struct proble
 			char *text = xasprintf(_("%s: '%s' is not in %s"), answered.items[i], star,
 					       list);
 
-			add_problem(ps, text, answered.items[i], list, (const char *)NULL);
+			problems_add(ps, text, answered.items[i], list, (const char *)NULL);
 			free(text);
 		}
 	}
@@ -663,7 +561,7 @@ refuse_store_type(struct problems *ps, const char *store_type, const char *progr
 		buf_printf(&readable, "%s%s", i ? ", " : "", types->items[i]);
 	text = xasprintf(_("store.type: %s %s cannot read %s stores; it reads %s"), program,
 			 version, store_type, readable.data ? readable.data : "");
-	add_problem(ps, text, "store.type", version_key, (const char *)NULL);
+	problems_add(ps, text, "store.type", version_key, (const char *)NULL);
 	free(text);
 	buf_free(&readable);
 }
@@ -675,8 +573,10 @@ keep_valid_names(struct strlist *names, bool nodes)
 	size_t kept = 0;
 
 	for (size_t i = 0; i < names->len; i++) {
-		bool ok = strlen(names->items[i]) <= ZK_NAME_MAX &&
-			  (nodes ? is_dns_label(names->items[i]) : is_user_name(names->items[i]));
+		const char *name = names->items[i];
+		bool ok = strlen(name) <= ZK_NAME_MAX &&
+			  (nodes ? is_dns_label(name) && !names_all_digits(name, strlen(name))
+				 : is_user_name(name));
 
 		if (ok)
 			names->items[kept++] = names->items[i];
@@ -684,38 +584,6 @@ keep_valid_names(struct strlist *names, bool nodes)
 			free(names->items[i]);
 	}
 	names->len = kept;
-}
-
-/*
- * The exact string Java reports for each node's certificate is its ZooKeeper
- * identity: the PKI's own parser decides whether Java would give it back.
- */
-static void
-check_node_dns(const struct plan *p, struct problems *ps)
-{
-	struct strlist nodes = { 0 };
-	struct msg why;
-
-	if (!validate_value(p, "cert.dn", plan_get(p, "cert.dn"), &why))
-		return;
-	plan_get_nodes(p, &nodes);
-	keep_valid_names(&nodes, true);
-	for (size_t i = 0; i < nodes.len; i++) {
-		char *dn = pki_expand_name(plan_get(p, "cert.dn"), nodes.items[i]);
-		X509_NAME *name = pki_parse_dn(dn, &why);
-
-		free(dn);
-		if (name == NULL) {
-			char *text = xasprintf(_("cert.dn: for node %s: %s"), nodes.items[i],
-					       why.text);
-
-			add_problem(ps, text, "cert.dn", (const char *)NULL);
-			free(text);
-			break;
-		}
-		X509_NAME_free(name);
-	}
-	strlist_free(&nodes);
 }
 
 /* Java refuses non-ASCII passwords on PKCS#12 and PEM stores ("Password is not ASCII"). */
@@ -733,7 +601,7 @@ check_store_password(const struct plan *p, struct problems *ps)
 						 "(Java refuses others); use jks or ASCII "
 						 "characters only"), type);
 
-			add_problem(ps, text, "store.password", "store.type", (const char *)NULL);
+			problems_add(ps, text, "store.password", "store.type", (const char *)NULL);
 			free(text);
 			return;
 		}
@@ -754,7 +622,7 @@ check_releases(const struct plan *p, struct problems *ps)
 		char *text = xasprintf(_("zookeeper.version: ZooKeeper %s has no TLS; use %s or "
 					 "later"), zk_version, tls_since);
 
-		add_problem(ps, text, "zookeeper.version", (const char *)NULL);
+		problems_add(ps, text, "zookeeper.version", (const char *)NULL);
 		free(text);
 	}
 	if (catalog_store_types("zookeeper", zk_version, &types) &&
@@ -770,7 +638,7 @@ check_releases(const struct plan *p, struct problems *ps)
 void
 validate_plan(const struct plan *p, struct problems *out)
 {
-	struct strlist brokers = { 0 }, users = { 0 }, answered = { 0 };
+	struct strlist brokers = { 0 }, users = { 0 }, answered = { 0 }, nodes = { 0 };
 
 	out->items = NULL;
 	out->len = 0;
@@ -808,7 +676,10 @@ validate_plan(const struct plan *p, struct problems *out)
 	check_directories(p, &brokers, out);
 	check_numbers(p, &brokers, out);
 	check_releases(p, out);
-	check_node_dns(p, out);
+	plan_get_nodes(p, &nodes);
+	keep_valid_names(&nodes, true);
+	names_check_pki(p, &nodes, out);
+	strlist_free(&nodes);
 	check_store_password(p, out);
 	strlist_free(&brokers);
 	strlist_free(&users);
@@ -834,58 +705,4 @@ problems_free(struct problems *ps)
 	free(ps->items);
 	ps->items = NULL;
 	ps->len = 0;
-}
-
-int
-preflight_dir(const char *dir, unsigned long long need_bytes, struct msg *msg)
-{
-	char *probe_dir = xstrdup(dir);
-	struct statvfs vfs;
-	struct stat st;
-
-	/* Someone else's directory (or a link to one) is refused first, by name. */
-	if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid != geteuid()) {
-		free(probe_dir);
-		return msg_set(msg, _("%s belongs to another user: choose a directory of your "
-				      "own"), dir);
-	}
-
-	/* The nearest existing ancestor decides writability and space. */
-	while (stat(probe_dir, &st) != 0) {
-		char *slash = strrchr(probe_dir, '/');
-
-		if (errno != ENOENT) {
-			msg_set(msg, _("%s: %s"), probe_dir, strerror(errno));
-			free(probe_dir);
-			return -1;
-		}
-		if (slash == NULL) {
-			free(probe_dir);
-			probe_dir = xstrdup(".");
-			continue;
-		}
-		if (slash == probe_dir)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		msg_set(msg, _("%s is not a directory"), probe_dir);
-		free(probe_dir);
-		return -1;
-	}
-	if (access(probe_dir, W_OK | X_OK) != 0) {
-		msg_set(msg, _("%s is not writable: choose another working directory"), probe_dir);
-		free(probe_dir);
-		return -1;
-	}
-	if (statvfs(probe_dir, &vfs) == 0 &&
-	    (unsigned long long)vfs.f_bavail * vfs.f_frsize < need_bytes) {
-		msg_set(msg, _("%s has %llu MiB free; the setup needs about %llu MiB"), probe_dir,
-			(unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20, need_bytes >> 20);
-		free(probe_dir);
-		return -1;
-	}
-	free(probe_dir);
-	return 0;
 }

@@ -32,5 +32,11 @@ void problems_free(struct problems *ps);
 
 /* Disk checks before apply: DIR usable, free space.  Returns 0 or -1 with msg. */
 int preflight_dir(const char *dir, unsigned long long need_bytes, struct msg *msg);
+/*
+ * What answers say about this machine, checked before anything is written:
+ * java.home (when given) holds an executable bin/java.  Returns 0 or -1 with
+ * msg naming the key.
+ */
+int preflight_answers(const struct plan *p, struct msg *msg);
 
 #endif

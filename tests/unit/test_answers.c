@@ -317,6 +317,25 @@ test_set_assignment(void **state)
 	msg_clear(&err);
 	assert_int_not_equal(plan_set_assignment(p, "=value", &err), 0);
 	assert_contains(err.text, "KEY=VALUE");
+	assert_not_contains(err.text, "value'");
+
+	/*
+	 * A typo may put a password where a key was meant: only a known key is
+	 * ever shown, never what follows it, nor an argument that is no key.
+	 */
+	{
+		static const char *const typos[] = {
+			"store.password:hunter2-secret", "hunter2-secret", "=hunter2-secret",
+			"store.pasword=hunter2-secret", "sasl.password.consumer hunter2-secret",
+		};
+
+		for (size_t i = 0; i < ARRAY_SIZE(typos); i++) {
+			msg_clear(&err);
+			assert_int_not_equal(plan_set_assignment(p, typos[i], &err), 0);
+			assert_true(err.text[0] != '\0');
+			assert_not_contains(err.text, "hunter2");
+		}
+	}
 
 	msg_clear(&err);
 	assert_int_not_equal(plan_set_assignment(p, "no.such.key=1", &err), 0);
@@ -510,6 +529,102 @@ test_add_after_removing_last_never_reuses(void **state)
 	assert_string_not_equal(plan_get(p, "broker.kafka-3.id"), "2");
 	assert_string_not_equal(plan_get(p, "broker.kafka-3.ssl_port"), "9293");
 	assert_string_not_equal(plan_get(p, "broker.kafka-3.sasl_ssl_port"), "9294");
+	plan_free(p);
+}
+
+/* What a first save writes for the article's two brokers. */
+static const char pinned_conf[] =
+	"broker.kafka-1.id = 1\nbroker.kafka-2.id = 2\n"
+	"broker.kafka-1.ssl_port = 9193\nbroker.kafka-2.ssl_port = 9293\n"
+	"broker.kafka-1.sasl_ssl_port = 9194\nbroker.kafka-2.sasl_ssl_port = 9294\n";
+
+/* True when some problem of p names key. */
+static bool
+has_problem(const struct plan *p, const char *key)
+{
+	struct problems ps;
+	bool found;
+
+	validate_plan(p, &ps);
+	found = problems_find(&ps, key) != NULL;
+	problems_free(&ps);
+	return found;
+}
+
+/*
+ * --set brokers=kafka-1 on a directory whose zktls-wizard.conf holds the ids
+ * the wizard pinned for kafka-2: those were "not in brokers", and batch
+ * refused.  They are no problem now and go on save; other keys of a broker
+ * not listed (a log_dir, anything given on the command line) still are.
+ */
+static void
+test_removed_broker_pins_dropped(void **state)
+{
+	struct plan *p = parse_ok(pinned_conf);
+	struct strlist dropped = { 0 };
+
+	(void)state;
+	unit_set(p, "brokers", "kafka-1");
+	assert_true(plan_is_stale_pin(p, "broker.kafka-2.id"));
+	assert_false(plan_is_stale_pin(p, "broker.kafka-1.id"));
+	assert_false(has_problem(p, "broker.kafka-2.id"));
+	assert_false(has_problem(p, "broker.kafka-2.ssl_port"));
+	plan_drop_stale_pins(p, &dropped);
+	assert_int_equal(dropped.len, 3);
+	assert_string_equal(dropped.items[0], "broker.kafka-2.id");
+	assert_false(plan_is_set(p, "broker.kafka-2.id"));
+	assert_false(plan_is_set(p, "broker.kafka-2.sasl_ssl_port"));
+	assert_string_equal(plan_get(p, "broker.kafka-1.id"), "1");
+	/* kafka-2's id is not given out again. */
+	assert_string_equal(plan_get(p, "brokers.max_id"), "2");
+	strlist_free(&dropped);
+	plan_free(p);
+
+	p = parse_ok("broker.kafka-2.log_dir = /data/two\n");
+	unit_set(p, "brokers", "kafka-1");
+	assert_false(plan_is_stale_pin(p, "broker.kafka-2.log_dir"));
+	assert_true(has_problem(p, "broker.kafka-2.log_dir"));
+	unit_set(p, "broker.kafka-3.id", "7");
+	assert_false(plan_is_stale_pin(p, "broker.kafka-3.id"));
+	assert_true(has_problem(p, "broker.kafka-3.id"));
+	plan_free(p);
+}
+
+/* Removed and added in one --set: the new broker takes a new id, not the removed one's. */
+static void
+test_new_broker_never_takes_a_pinned_id(void **state)
+{
+	struct plan *p = parse_ok(pinned_conf);
+
+	(void)state;
+	unit_set(p, "brokers", "kafka-1 kafka-3");
+	assert_string_equal(plan_get(p, "broker.kafka-3.id"), "3");
+	assert_string_equal(plan_get(p, "broker.kafka-3.ssl_port"), "9393");
+	assert_false(has_problem(p, "broker.kafka-3.id"));
+	plan_drop_stale_pins(p, NULL);
+	plan_pin_positional(p);
+	assert_string_equal(plan_get(p, "broker.kafka-3.id"), "3");
+	plan_free(p);
+
+	/* New ones in front of pinned ones are numbered after them, in list order. */
+	p = parse_ok(pinned_conf);
+	unit_set(p, "brokers", "kafka-0 kafka-5 kafka-1 kafka-2");
+	assert_string_equal(plan_get(p, "broker.kafka-0.id"), "3");
+	assert_string_equal(plan_get(p, "broker.kafka-5.id"), "4");
+	assert_false(has_problem(p, "broker.kafka-0.id"));
+	assert_false(has_problem(p, "broker.kafka-5.id"));
+	plan_free(p);
+
+	/* Re-adding a removed name in the wizard starts afresh, not with stale ports. */
+	p = parse_ok(pinned_conf);
+	{
+		struct msg err;
+
+		unit_set(p, "brokers", "kafka-1");
+		assert_int_equal(plan_add_name(p, "brokers", "kafka-2", ORIGIN_TUI, &err), 0);
+		assert_string_equal(plan_get(p, "broker.kafka-2.id"), "3");
+		assert_string_equal(plan_get(p, "broker.kafka-2.ssl_port"), "9393");
+	}
 	plan_free(p);
 }
 
@@ -721,6 +836,8 @@ main(void)
 		cmocka_unit_test(test_remove_without_pin_still_keeps_ids),
 		cmocka_unit_test(test_add_after_removing_first_never_reuses),
 		cmocka_unit_test(test_add_after_removing_last_never_reuses),
+		cmocka_unit_test(test_removed_broker_pins_dropped),
+		cmocka_unit_test(test_new_broker_never_takes_a_pinned_id),
 		cmocka_unit_test(test_rename_broker_moves_its_keys),
 		cmocka_unit_test(test_rename_sasl_user_follows),
 		cmocka_unit_test(test_virtual_keys),

@@ -124,6 +124,14 @@ expect_value_ok_at(const char *key, const char *value, const char *file, int lin
 
 /* ------------------------------------------------------------------ tests */
 
+/* 100 letters, for values of a chosen length. */
+#define LONG_LABEL                                                                              \
+	"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghij" \
+	"klmnopqrst"
+/* 64 times 'ä', two bytes each. */
+#define U8x8 "\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4"
+#define U64 U8x8 U8x8 U8x8 U8x8 U8x8 U8x8 U8x8 U8x8
+
 static void
 test_defaults_have_no_problem(void **state)
 {
@@ -226,10 +234,21 @@ test_node_names(void **state)
 	p = plan_with("brokers", "kafka-1 kafka-2 kafka-1");
 	expect_problem(p, "brokers", "kafka-1", "twice");
 	plan_free(p);
-	/* Digits only, and a single character, are DNS labels. */
-	p = plan_with("brokers", "1 b");
+	/* A single character is a fine name. */
+	p = plan_with("brokers", "b kafka-2");
 	expect_no_problem(p, NULL);
 	plan_free(p);
+	/*
+	 * Digits only are a DNS label, but resolvers (and Java) read "2183" as
+	 * the IPv4 address 0.0.8.135: as a host name it reaches nothing.
+	 */
+	p = plan_with("brokers", "1 b");
+	expect_problem(p, "brokers", "'1'", "IP address");
+	plan_free(p);
+	p = plan_with("zookeeper.host", "2183");
+	expect_problem(p, "zookeeper.host", "'2183'", "letter");
+	plan_free(p);
+	expect_value_ok("clients", "client-1 1client");
 }
 
 static void
@@ -453,8 +472,14 @@ test_broker_ids(void **state)
 
 	(void)state;
 	p = plan_with("broker.kafka-2.id", "1");
+	unit_set(p, "broker.kafka-1.id", "1");
 	expect_problem(p, "broker.kafka-2.id", "unique");
 	expect_problem(p, "broker.kafka-1.id", "1");
+	plan_free(p);
+	/* A default (never yet saved, so never run) makes way for an answered id. */
+	p = plan_with("broker.kafka-2.id", "1");
+	expect_no_problem(p, NULL);
+	assert_string_equal(plan_get(p, "broker.kafka-1.id"), "2");
 	plan_free(p);
 	p = plan_with("broker.kafka-1.id", "one");
 	expect_problem(p, "broker.kafka-1.id", "one", "whole number");
@@ -668,6 +693,228 @@ test_problems_find_and_order(void **state)
 	plan_free(p);
 }
 
+/* Empty SAN entries (two commas, a comma at either end) were dropped silently. */
+static void
+test_san_empty_entries(void **state)
+{
+	static const char *const bad[] = {
+		"DNS:{name},,DNS:localhost", ",DNS:{name}", "DNS:{name},", ",", "DNS:{name},,",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct plan *p = plan_with("cert.san", bad[i]);
+
+		expect_problem(p, "cert.san", "cert.san", "empty entry");
+		plan_free(p);
+	}
+	expect_value_refused("cert.san", "", "at least one");
+	/* An address as a DNS entry: no name check would ever match it. */
+	expect_value_refused("cert.san", "DNS:{name},DNS:10.0.0.1", "IP:10.0.0.1");
+	expect_value_refused("cert.san", "DNS:{name},DNS:1.2.3.4.5", "not a SAN entry");
+	expect_value_refused("cert.san", "DNS:x{name}", "not a SAN entry");
+	expect_value_ok("cert.san", "DNS:{name},DNS:{name}.example.com,DNS:*.example.com");
+}
+
+/* zookeeper.secure_address: an IP address or a host name; 999.1.1.1 and 2183 are neither. */
+static void
+test_secure_address(void **state)
+{
+	(void)state;
+	expect_value_refused("zookeeper.secure_address", "999.1.1.1", "not an IP address");
+	expect_value_refused("zookeeper.secure_address", "1.2.3.4.5", "not an IP address");
+	expect_value_refused("zookeeper.secure_address", "2183", "zookeeper.secure_port");
+	expect_value_refused("zookeeper.secure_address", "zk.example.123", "neither");
+	expect_value_refused("zookeeper.secure_address", "*.example.com", "neither");
+	expect_value_refused("zookeeper.secure_address", "{name}", "neither");
+	expect_value_refused("zookeeper.secure_address", "zk..example.com", "neither");
+	expect_value_refused("zookeeper.secure_address", "-zk.example.com", "neither");
+	expect_value_ok("zookeeper.secure_address", "");
+	expect_value_ok("zookeeper.secure_address", "127.0.0.1");
+	expect_value_ok("zookeeper.secure_address", "::1");
+	expect_value_ok("zookeeper.secure_address", "zk-1.example.com");
+	expect_value_ok("zookeeper.secure_address", "localhost");
+}
+
+/*
+ * A version names an archive: kafka_2.12-2.3.06.tgz exists nowhere.  Three
+ * numbers without leading zeros, or what the catalog lists; Scala x.y.
+ */
+static void
+test_versions_strict(void **state)
+{
+	struct plan *p;
+
+	(void)state;
+	p = plan_with("kafka.version", "2.3.06");
+	expect_problem(p, "kafka.version", "'2.3.06'", "leading zeros", "2.3.0");
+	plan_free(p);
+	expect_value_refused("zookeeper.version", "03.5.5", "leading zeros");
+	expect_value_refused("zookeeper.version", "3.5", "three numbers");
+	expect_value_refused("kafka.version", "2.3.0.1", "three numbers");
+	expect_value_refused("kafka.version", "2.3.1234567", "three numbers");
+	expect_value_refused("kafka.scala", "2.012", "leading zeros");
+	expect_value_refused("kafka.scala", "2", "2.12");
+	expect_value_ok("kafka.version", "2.3.0");
+	expect_value_ok("kafka.version", "2.10.0");
+	expect_value_ok("zookeeper.version", "3.5.10");
+	expect_value_ok("kafka.scala", "2.12");
+	expect_value_ok("kafka.scala", "2.9.2");
+}
+
+/*
+ * Every node the configs reach by name needs that name among its SANs, or
+ * the certs step refuses after the ca step has written the CA.  Without
+ * {name} every node gets the same list: fine only when it names them all.
+ */
+static void
+test_san_names_each_node(void **state)
+{
+	struct plan *p;
+
+	(void)state;
+	p = plan_with("cert.san", "DNS:localhost");
+	expect_problem(p, "cert.san", "{name}", "DNS:zookeeper");
+	plan_free(p);
+	p = plan_with("cert.san", "DNS:zookeeper,DNS:kafka-1");
+	expect_problem(p, "cert.san", "DNS:kafka-2");
+	plan_free(p);
+	/* Clients are reached by nobody: they need not be listed. */
+	p = plan_with("cert.san", "DNS:zookeeper,DNS:kafka-1,DNS:kafka-2");
+	expect_no_problem(p, NULL);
+	plan_free(p);
+	p = plan_with("cert.san", "DNS:{name}.example.com");
+	expect_problem(p, "cert.san", "must carry DNS:zookeeper");
+	plan_free(p);
+	/* A name too long for DNS once a node's name is in it. */
+	{
+		char san[300];
+
+		/* 244 characters after {name}: too many after "zookeeper" (253 at most). */
+		snprintf(san, sizeof san, "DNS:{name},DNS:{name}.%.*s.%.*s.%.*s.%.*s", 60,
+			 LONG_LABEL, 60, LONG_LABEL, 60, LONG_LABEL, 61, LONG_LABEL);
+		p = plan_with("cert.san", san);
+		expect_problem(p, "cert.san", "for node zookeeper");
+		plan_free(p);
+	}
+}
+
+/*
+ * X.509's upper bounds: OpenSSL refuses a CN or O over 64 characters, so the
+ * ca step failed after validation had passed.  Characters, not bytes.
+ */
+static void
+test_dn_upper_bounds(void **state)
+{
+	static const struct {
+		const char *type;
+		int max;
+	} bounds[] = { { "CN", 64 }, { "O", 64 }, { "OU", 64 }, { "L", 128 }, { "ST", 128 } };
+	char value[200], max_text[8];
+	struct plan *p;
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(bounds); i++) {
+		bool cn = strcmp(bounds[i].type, "CN") == 0;
+
+		snprintf(value, sizeof value, "/C=DE/%s=%.*s%s", bounds[i].type, bounds[i].max + 1,
+			 LONG_LABEL LONG_LABEL, cn ? "" : "/CN=Root-CA");
+		snprintf(max_text, sizeof max_text, "%d", bounds[i].max);
+		p = plan_with("ca.subject", value);
+		expect_problem(p, "ca.subject", bounds[i].type, max_text, "X.509");
+		plan_free(p);
+		snprintf(value, sizeof value, "/C=DE/%s=%.*s%s", bounds[i].type, bounds[i].max,
+			 LONG_LABEL LONG_LABEL, cn ? "" : "/CN=Root-CA");
+		p = plan_with("ca.subject", value);
+		expect_no_problem(p, NULL);
+		plan_free(p);
+	}
+	/* 64 two-byte characters are 64 characters. */
+	p = plan_with("ca.subject", "/O=" U64 "/CN=Root-CA");
+	expect_no_problem(p, NULL);
+	unit_set(p, "ca.subject", "/O=" U64 "\xc3\xa4/CN=Root-CA");
+	expect_problem(p, "ca.subject", "64");
+	plan_free(p);
+	/* What OpenSSL itself refuses: DC is IA5String, ASCII only. */
+	p = plan_with("ca.subject", "/DC=b\xc3\xa4r/CN=Root-CA");
+	expect_problem(p, "ca.subject", "DC");
+	plan_free(p);
+	/* cert.dn is measured with each node's name in it. */
+	snprintf(value, sizeof value, "CN={name}%.*s,O=juplo", 58, LONG_LABEL);
+	p = plan_with("cert.dn", value);
+	expect_problem(p, "cert.dn", "for node zookeeper", "64");
+	plan_free(p);
+	snprintf(value, sizeof value, "CN={name}%.*s,O=juplo", 55, LONG_LABEL);
+	p = plan_with("cert.dn", value);
+	expect_no_problem(p, NULL);
+	plan_free(p);
+}
+
+/* java.home is checked on disk before anything is written: /nonexistent was accepted. */
+static void
+test_preflight_java_home(void **state)
+{
+	char *dir = unit_tmpdir();
+	char *bin = xasprintf("%s/bin", dir), *java = xasprintf("%s/bin/java", dir);
+	struct plan *p = plan_with("java.home", "/nonexistent");
+	struct msg err;
+
+	(void)state;
+	assert_non_null(dir);
+	msg_clear(&err);
+	assert_int_equal(preflight_answers(p, &err), -1);
+	assert_contains(err.text, "java.home");
+	assert_contains(err.text, "/nonexistent/bin/java");
+	assert_contains(err.text, "bin/java");
+	/* Validation itself stays pure: the path is well-formed. */
+	expect_no_problem(p, NULL);
+	unit_set(p, "java.home", dir);
+	assert_int_equal(mkdir(bin, 0700), 0);
+	assert_int_equal(unit_write(java, "#!/bin/sh\n"), 0);
+	assert_int_equal(chmod(java, 0600), 0);
+	assert_int_equal(preflight_answers(p, &err), -1);
+	assert_contains(err.text, "not an executable");
+	assert_int_equal(chmod(java, 0700), 0);
+	assert_int_equal(preflight_answers(p, &err), 0);
+	/* Empty: the java on PATH, found (or not) when cluster.sh runs. */
+	unit_set(p, "java.home", "");
+	assert_int_equal(preflight_answers(p, &err), 0);
+	plan_free(p);
+	unit_rmtree(dir);
+	free(java);
+	free(bin);
+	free(dir);
+}
+
+/* What front ends print passes str_visible: nothing in it can drive a terminal. */
+static void
+test_visible_escapes(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain text, tab\tand\nnewline", "plain text, tab\tand\nnewline" },
+		{ "\033]2;title\007", "\\x1b]2;title\\x07" },
+		{ "\033[2J\r\b\177", "\\x1b[2J\\x0d\\x08\\x7f" },
+		/* C1: the 8-bit CSI and NEL, as UTF-8. */
+		{ "\xc2\x9b" "31m\xc2\x85", "\\u009b31m\\u0085" },
+		/* Not UTF-8: a lone byte a terminal may take for a C1 control, a truncated sequence. */
+		{ "a\x9b" "b\xc3", "a\\x9bb\\xc3" },
+		/* Right-to-left override: the text would lie about its order. */
+		{ "abc\xe2\x80\xaetxt.exe", "abc\\u202etxt.exe" },
+		{ "Schl\xc3\xbcssel \xe2\x82\xac \xf0\x9f\x98\x80", "Schl\xc3\xbcssel \xe2\x82\xac \xf0\x9f\x98\x80" },
+		{ "", "" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *shown = str_visible(cases[i].in);
+
+		assert_string_equal(shown, cases[i].out);
+		free(shown);
+	}
+}
+
 int
 main(void)
 {
@@ -690,6 +937,13 @@ main(void)
 		cmocka_unit_test(test_dn_java_would_print_differently),
 		cmocka_unit_test(test_non_ascii_store_password_per_type),
 		cmocka_unit_test(test_problems_find_and_order),
+		cmocka_unit_test(test_san_empty_entries),
+		cmocka_unit_test(test_secure_address),
+		cmocka_unit_test(test_versions_strict),
+		cmocka_unit_test(test_san_names_each_node),
+		cmocka_unit_test(test_dn_upper_bounds),
+		cmocka_unit_test(test_preflight_java_home),
+		cmocka_unit_test(test_visible_escapes),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
