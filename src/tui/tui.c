@@ -21,6 +21,8 @@
 #include <curses.h>
 
 #include "core/i18n.h"
+#include "core/util.h"
+#include "core/validate.h"
 #include "tui/termprobe.h"
 #include "tui/tui-int.h"
 #include "tui/tui.h"
@@ -95,6 +97,11 @@ run_current_step(struct tui *t)
 	/* Whole-plan problems block writing, even those of other screens. */
 	if (t->problems.len > 0) {
 		set_message(t, true, _("Not yet: %s"), t->problems.items[0].message);
+		return;
+	}
+	/* What only the disk can tell (java.home) is found before anything is written. */
+	if (preflight_answers(t->plan, &err) != 0) {
+		set_message(t, true, "%s", err.text);
 		return;
 	}
 	set_message(t, false, _("Working: %s..."), _(s->title));
@@ -501,8 +508,12 @@ tui_run(struct plan *p, const char *dir, const struct run_options *options, unsi
 		if (tui_quit_requested) {
 			struct msg err;
 
-			if (ensure_saved(&t, &err) != 0 && t.unsaved)
-				fprintf(stderr, "zktls-wizard: %s\n", err.text);
+			if (ensure_saved(&t, &err) != 0 && t.unsaved) {
+				char *visible = str_visible(err.text);
+
+				fprintf(stderr, "zktls-wizard: %s\n", visible);
+				free(visible);
+			}
 			break;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &before);
