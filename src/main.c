@@ -245,10 +245,12 @@ main(int argc, char **argv)
 		/* Between steps, never half-way through one (files are replaced by rename). */
 		if (dirlock_read_begin(dir, print_waiting, NULL, &reader, &err) != 0) {
 			fprintf(stderr, "%s: %s\n", PACKAGE, err.text);
+			strlist_free(&assignments);
 			return 1;
 		}
 		status = batch_check(dir);
 		dirlock_read_end(reader);
+		strlist_free(&assignments);
 		return status;
 	}
 	/*
@@ -258,6 +260,7 @@ main(int argc, char **argv)
 	if (!(batch && reset_to == NULL && export_commands != NULL) && fs_exists(dir) &&
 	    dirlock_acquire(dir, 0, &err) != 0) {
 		fprintf(stderr, "%s: %s\n", PACKAGE, err.text);
+		strlist_free(&assignments);
 		return 1;
 	}
 
