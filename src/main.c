@@ -11,6 +11,7 @@
 #include "batch/batch.h"
 #include "core/catalog.h"
 #include "core/commands.h"
+#include "core/dirlock.h"
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "core/steps.h"
@@ -164,6 +165,13 @@ load_answers(struct plan *p, const char *dir, const char *answers_file,
 	return rc;
 }
 
+static void
+print_waiting(void *user, const char *line)
+{
+	(void)user;
+	fprintf(stderr, "%s: %s\n", PACKAGE, line);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -255,8 +263,30 @@ main(int argc, char **argv)
 		usage_error(_("only one working directory may be given"));
 		return 2;
 	}
-	if (check)
-		return batch_check(dir);
+	if (check) {
+		int reader;
+
+		/* Between steps, never half-way through one (files are replaced by rename). */
+		if (dirlock_read_begin(dir, print_waiting, NULL, &reader, &err) != 0) {
+			fprintf(stderr, "%s: %s\n", PACKAGE, err.text);
+			strlist_free(&assignments);
+			return 1;
+		}
+		status = batch_check(dir);
+		dirlock_read_end(reader);
+		strlist_free(&assignments);
+		return status;
+	}
+	/*
+	 * A run that writes takes an existing DIR before it reads DIR's answers:
+	 * a second run stops here, having changed nothing.
+	 */
+	if (!(batch && reset_to == NULL && export_commands != NULL) && fs_exists(dir) &&
+	    dirlock_acquire(dir, 0, &err) != 0) {
+		fprintf(stderr, "%s: %s\n", PACKAGE, err.text);
+		strlist_free(&assignments);
+		return 1;
+	}
 
 	if (templates_load_all(&err) != 0 || catalog_load(&err) != 0) {
 		batch_say(stderr, _("%s: %s\n(is zktls-wizard installed completely? "

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "batch/batch.h"
+#include "core/dirlock.h"
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "core/reset.h"
@@ -149,9 +150,10 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 				  "(--set KEY=VALUE or the answers file)\n"));
 		return 1;
 	}
+	/* Held since start-up when DIR existed (main.c); else DIR is made and taken now. */
 	if (preflight_answers(p, &err) != 0 ||
 	    preflight_dir(dir, selected[0] ? DOWNLOAD_SPACE : CONFIG_SPACE, &err) != 0 ||
-	    fs_make_workdir(dir, &err) != 0) {
+	    dirlock_acquire(dir, DIRLOCK_NEW, &err) != 0) {
 		batch_say(stderr, "zktls-wizard: %s\n", err.text);
 		return 1;
 	}
@@ -167,10 +169,16 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 	}
 	print_dropped_pins(p);
 	plan_pin_positional(p);
+	/* The answers and what the steps make from them change together for a check. */
+	if (dirlock_write_begin(dir, &cancel_requested, &err) != 0) {
+		fprintf(stderr, "zktls-wizard: %s\n", err.text);
+		return 1;
+	}
 	conf = fs_join(dir, CONF_NAME);
 	if (answers_save(p, conf, &err) != 0) {
 		batch_say(stderr, "zktls-wizard: %s\n", err.text);
 		free(conf);
+		dirlock_write_end(dir);
 		return 1;
 	}
 	free(conf);
@@ -215,6 +223,7 @@ batch_run(struct plan *p, const char *dir, const char *step_list, unsigned flags
 		buf_free(&report.text);
 		inputs_free(&inputs);
 	}
+	dirlock_write_end(dir);
 	return status;
 }
 
@@ -243,6 +252,10 @@ batch_reset(struct plan *p, const char *dir, const char *step_id, unsigned flags
 	}
 	if (!fs_exists(dir)) {
 		batch_say(stderr, _("zktls-wizard: %s does not exist: nothing to reset\n"), dir);
+		return 1;
+	}
+	if (dirlock_acquire(dir, 0, &err) != 0) {
+		fprintf(stderr, "zktls-wizard: %s\n", err.text);
 		return 1;
 	}
 	if (reset_from_step(p, dir, step_id, flags, print_line, NULL, &err) != 0) {

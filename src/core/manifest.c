@@ -51,6 +51,22 @@ split_hashes(char hashes[130], char hash[65])
 	return true;
 }
 
+/* path as a message may show it: control characters as \xNN, at most ~200 bytes. */
+static void
+shown_path(const char *path, char *out, size_t size)
+{
+	size_t w = 0;
+
+	for (const unsigned char *c = (const unsigned char *)path; *c != '\0' && w + 8 < size;
+	     c++) {
+		if (*c < 0x20 || *c == 0x7f)
+			w += (size_t)snprintf(out + w, size - w, "\\x%02x", *c);
+		else
+			out[w++] = (char)*c;
+	}
+	out[w] = '\0';
+}
+
 void
 manifest_free(struct manifest *m)
 {
@@ -116,6 +132,22 @@ manifest_load(struct manifest *m, const char *dir, struct msg *err)
 			   consumed > 0 && line[consumed] != '\0' && split_hashes(hashes, hash)) {
 			const char *pending = hashes + 65;
 
+			/*
+			 * Reset removes and --force moves what the manifest names:
+			 * a name leading outside DIR is refused before any use.
+			 */
+			if (!fs_rel_path_ok(line + consumed)) {
+				char shown[256];
+
+				shown_path(line + consumed, shown, sizeof shown);
+				msg_set(err, _("%s:%u: the manifest names '%s', which is not a file "
+					       "inside the working directory (an absolute path, '..', "
+					       "an empty part or a control character): it was changed "
+					       "outside the wizard. Nothing was done; remove the "
+					       "manifest to start afresh"),
+					path, line_no, shown);
+				goto refused;
+			}
 			manifest_set_file(m, line + consumed, step, hash, mode);
 			if (*pending != '\0')
 				manifest_set_pending(m, line + consumed, step, pending, mode);
@@ -129,6 +161,7 @@ manifest_load(struct manifest *m, const char *dir, struct msg *err)
 malformed:
 	msg_set(err, _("%s:%u: the manifest is damaged; remove it to start afresh"), path,
 		line_no);
+refused:
 	free(text);
 	free(path);
 	manifest_free(m);
@@ -256,10 +289,14 @@ manifest_file_state(const struct manifest *m, const char *dir, const char *path,
 		    char sha256[65])
 {
 	const struct manifest_file *f = manifest_file_find(m, path);
-	char *full = fs_join(dir, path);
+	char *full;
 	char hash[65];
 	struct msg ignored;
 
+	/* Never looks outside DIR, whatever the caller was given. */
+	if (!fs_rel_path_ok(path))
+		return FILE_ABSENT;
+	full = fs_join(dir, path);
 	if (!fs_exists(full)) {
 		free(full);
 		return FILE_ABSENT;

@@ -2,13 +2,13 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "catalog.h"
+#include "dirlock.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "manifest.h"
@@ -31,16 +31,7 @@ say(report_fn report, void *user, const char *fmt, ...)
 	report(user, line);
 }
 
-static int
-remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	/* Depth first and physical: links are removed, never followed. */
-	return (type == FTW_DP ? rmdir(path) : unlink(path)) != 0 && errno != ENOENT ? -1 : 0;
-}
-
-/* Removes rel under dir, a whole tree if it is one; absent is fine. */
+/* Removes rel under dir, a whole tree if it is one, following no link; absent is fine. */
 static int
 remove_tree(const char *dir, const char *rel, report_fn report, void *user, struct msg *err)
 {
@@ -48,8 +39,8 @@ remove_tree(const char *dir, const char *rel, report_fn report, void *user, stru
 	int rc = 0;
 
 	if (fs_exists(full)) {
-		if (nftw(full, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
-			rc = msg_set(err, _("%s: cannot remove it: %s"), rel, strerror(errno));
+		if (fs_remove_tree(full, err) != 0)
+			rc = -1;
 		else
 			say(report, user, _("removed %s"), rel);
 	}
@@ -79,8 +70,12 @@ reset_from_step(const struct plan *p, const char *dir, const char *step_id, unsi
 			first = i;
 	if (first == step_count)
 		return msg_set(err, _("there is no step '%s'"), step_id);
-	if (manifest_load(&m, dir, err) != 0)
+	if (dirlock_write_begin(dir, NULL, err) != 0)
 		return -1;
+	if (manifest_load(&m, dir, err) != 0) {
+		dirlock_write_end(dir);
+		return -1;
+	}
 	for (size_t i = m.file_count; rc == 0 && i-- > 0;) {
 		char *path = xstrdup(m.files[i].path);
 		char *full = fs_join(dir, path);
@@ -92,9 +87,17 @@ reset_from_step(const struct plan *p, const char *dir, const char *step_id, unsi
 			free(full);
 			continue;
 		}
+		/* The manifest was checked when read; what is removed is checked again. */
+		if (!fs_rel_path_ok(path)) {
+			rc = msg_set(err, _("the manifest names '%s', which is not a file inside the "
+					    "working directory; nothing of it was removed"), path);
+			free(path);
+			free(full);
+			break;
+		}
 		state = manifest_file_state(&m, dir, path, NULL);
 		if (state == FILE_OURS) {
-			if (unlink(full) != 0 && errno != ENOENT)
+			if (fs_unlink(full) != 0 && errno != ENOENT)
 				rc = msg_set(err, _("%s: cannot remove it: %s"), path, strerror(errno));
 			else
 				say(report, report_user, _("removed %s"), path);
@@ -150,5 +153,6 @@ reset_from_step(const struct plan *p, const char *dir, const char *step_id, unsi
 	if (manifest_save(&m, dir, rc == 0 ? err : &(struct msg){ "" }) != 0)
 		rc = -1;
 	manifest_free(&m);
+	dirlock_write_end(dir);
 	return rc;
 }

@@ -160,7 +160,7 @@ key_file_exposed(const struct step_run *run)
 {
 	char *full = fs_join(run->dir, CA_KEY_FILE);
 	struct stat st;
-	bool exposed = stat(full, &st) == 0 && (st.st_mode & 077) != 0;
+	bool exposed = fs_lstat(full, &st) == 0 && (st.st_mode & 077) != 0;
 
 	free(full);
 	return exposed;

@@ -238,7 +238,7 @@ copy_local(const struct step_run *run, struct dl *d, const char *from, const cha
 		return STEP_FAILED;
 	}
 	total = (uint64_t)st.st_size;
-	out = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	out = fs_open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (out < 0) {
 		msg_set(run->msg, _("%s: cannot write it: %s"), part, strerror(errno));
 		close(in);
@@ -333,7 +333,7 @@ download_one(const struct step_run *run, const struct release *rel, const char *
 		run_report(run, _("%s %s is not in the release catalog: using the standard Apache "
 				  "path %s"), display_name(rel), rel->version, rel->path);
 	record = xasprintf("%s.sha512", final);
-	from_record = lstat(final, &st) == 0 && plan_get(run->plan, sum_key)[0] == '\0' &&
+	from_record = fs_lstat(final, &st) == 0 && plan_get(run->plan, sum_key)[0] == '\0' &&
 		      rel->sha512 == NULL && read_record(record, rel->archive, expected);
 	if (from_record) {
 		/* Verified before: a rerun needs no network for the checksum. */
@@ -344,7 +344,7 @@ download_one(const struct step_run *run, const struct release *rel, const char *
 		if (result != STEP_OK)
 			goto out;
 	}
-	if (lstat(final, &st) == 0) {
+	if (fs_lstat(final, &st) == 0) {
 		if (!S_ISREG(st.st_mode)) {
 			msg_set(run->msg, _("%s is not a regular file; move it away"), rel_final);
 			result = STEP_FAILED;
@@ -363,14 +363,14 @@ download_one(const struct step_run *run, const struct release *rel, const char *
 			goto out;
 		}
 		/* Not what it should be: kept aside for a look, then fetched anew. */
-		if (rename(final, bad) != 0) {
+		if (fs_rename(final, bad) != 0) {
 			msg_set(run->msg, _("cannot move %s aside: %s"), rel_final, strerror(errno));
 			result = STEP_FAILED;
 			goto out;
 		}
 		run_report(run, _("%s did not match its SHA-512; moved it to %s.bad"), rel_final,
 			   rel_final);
-		unlink(record);
+		fs_unlink(record);
 		if (from_record) {
 			free(source);
 			source = NULL;
@@ -384,7 +384,7 @@ download_one(const struct step_run *run, const struct release *rel, const char *
 
 		snprintf(d.what, sizeof d.what, _("Copying %s"), rel->archive);
 		result = copy_local(run, &d, from, part, actual);
-		if (result == STEP_OK && stat(part, &st) == 0)
+		if (result == STEP_OK && fs_lstat(part, &st) == 0)
 			size = (uint64_t)st.st_size;
 		free(from);
 	} else {
@@ -405,8 +405,8 @@ download_one(const struct step_run *run, const struct release *rel, const char *
 	if (result != STEP_OK)
 		goto out;
 	if (have_sum && strcmp(actual, expected) != 0) {
-		if (rename(part, bad) != 0)
-			unlink(part);
+		if (fs_rename(part, bad) != 0)
+			fs_unlink(part);
 		msg_set(run->msg, _("%s does not match its SHA-512 (from %s):\n  expected %s\n  "
 				    "got      %s\nIt was moved to %s.bad; nothing was unpacked."),
 			rel->archive, source, expected, actual, rel_final);
@@ -417,7 +417,7 @@ download_one(const struct step_run *run, const struct release *rel, const char *
 		result = STEP_FAILED;
 		goto out;
 	}
-	if (rename(part, final) != 0) {
+	if (fs_rename(part, final) != 0) {
 		msg_set(run->msg, _("cannot rename %s.part to %s: %s"), rel_final, rel_final,
 			strerror(errno));
 		result = STEP_FAILED;
@@ -555,7 +555,7 @@ unpack_one(const struct step_run *run, const struct release *rel)
 	enum unpack_result ur;
 	struct stat st;
 
-	if (lstat(top, &st) == 0) {
+	if (fs_lstat(top, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
 			/* Only a finished unpack is ever renamed to this name. */
 			run_report(run, _("kept %s/: already unpacked"), rel->top);
@@ -565,7 +565,7 @@ unpack_one(const struct step_run *run, const struct release *rel)
 		}
 		goto out;
 	}
-	if (lstat(archive, &st) != 0) {
+	if (fs_lstat(archive, &st) != 0) {
 		msg_set(run->msg, _("%s is missing: run the download step first (or give "
 				    "--archives DIR)"), rel_archive);
 		result = STEP_FAILED;
@@ -593,7 +593,7 @@ static bool
 same_bytes(const char *a, const char *b)
 {
 	char *x = xmalloc(COPY_CHUNK), *y = xmalloc(COPY_CHUNK);
-	int fa = open(a, O_RDONLY | O_CLOEXEC), fb = open(b, O_RDONLY | O_CLOEXEC);
+	int fa = fs_open(a, O_RDONLY, 0), fb = fs_open(b, O_RDONLY, 0);
 	bool same = fa >= 0 && fb >= 0;
 
 	while (same) {
@@ -620,13 +620,13 @@ copy_file(const char *from, const char *to, struct msg *err)
 {
 	char *temp = fs_temp_name(to);
 	char *chunk = xmalloc(COPY_CHUNK);
-	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = 0;
+	int in = fs_open(from, O_RDONLY, 0), out = -1, rc = 0;
 	ssize_t n;
 
-	unlink(temp);
+	fs_unlink(temp);
 	if (in < 0)
 		rc = msg_set(err, _("%s: cannot read it: %s"), from, strerror(errno));
-	else if ((out = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
+	else if ((out = fs_open(temp, O_WRONLY | O_CREAT | O_EXCL, 0644)) < 0)
 		rc = msg_set(err, _("%s: cannot write it: %s"), temp, strerror(errno));
 	while (rc == 0 && (n = read(in, chunk, COPY_CHUNK)) != 0)
 		if (n < 0 || write(out, chunk, (size_t)n) != n)
@@ -635,10 +635,10 @@ copy_file(const char *from, const char *to, struct msg *err)
 		rc = msg_set(err, _("%s: cannot write it: %s"), temp, strerror(errno));
 	if (out >= 0 && close(out) != 0 && rc == 0)
 		rc = msg_set(err, _("%s: cannot write it: %s"), temp, strerror(errno));
-	if (rc == 0 && rename(temp, to) != 0)
+	if (rc == 0 && fs_rename(temp, to) != 0)
 		rc = msg_set(err, _("cannot rename %s to %s: %s"), temp, to, strerror(errno));
 	if (rc != 0)
-		unlink(temp);
+		fs_unlink(temp);
 	if (in >= 0)
 		close(in);
 	free(chunk);
@@ -662,7 +662,7 @@ list_matching(const char *dir, const char *pattern, struct strlist *out, struct 
 		if (fnmatch(pattern, e->d_name, 0) != 0)
 			continue;
 		path = fs_join(dir, e->d_name);
-		if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+		if (fs_lstat(path, &st) == 0 && S_ISREG(st.st_mode))
 			strlist_push(out, e->d_name);
 		free(path);
 	}
@@ -851,7 +851,7 @@ swap_jars(const struct step_run *run, const struct releases *r)
 					    "away"), removed_rel, old.items[i], klibs_rel,
 				old.items[i]);
 			result = STEP_FAILED;
-		} else if (rename(from, to) != 0) {
+		} else if (fs_rename(from, to) != 0) {
 			msg_set(run->msg, _("cannot move %s out of %s/: %s"), old.items[i], klibs_rel,
 				strerror(errno));
 			result = STEP_FAILED;
@@ -878,7 +878,7 @@ swap_jars(const struct step_run *run, const struct releases *r)
 			/* Kafka's own jar of that name: kept for revert like the other. */
 			char *aside = fs_join(removed, jars.items[i]);
 
-			if (rename(to, aside) != 0) {
+			if (fs_rename(to, aside) != 0) {
 				msg_set(run->msg, _("cannot move %s out of %s/: %s"), jars.items[i],
 					klibs_rel, strerror(errno));
 				result = STEP_FAILED;

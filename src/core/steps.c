@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "dirlock.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "steps.h"
@@ -96,10 +97,14 @@ step_write_file(const struct step_run *run, const char *rel, const void *data, s
 	char *full = fs_join(run->dir, rel);
 	int rc = 0;
 
+	if (!fs_rel_path_ok(rel)) {
+		free(full);
+		return msg_set(run->msg, _("%s: not a file inside the working directory"), rel);
+	}
 	sha256_hex(data, len, wanted);
 	if (state != FILE_ABSENT && strcmp(on_disk, wanted) == 0) {
 		/* Same bytes: leave the file (and its timestamp) alone. */
-		if (chmod(full, mode & 07777) != 0)
+		if (fs_chmod(full, mode & 07777) != 0)
 			rc = msg_set(run->msg, _("%s: cannot set its mode"), rel);
 		else
 			manifest_set_file(run->manifest, rel, run->step->id, wanted, mode);
@@ -197,12 +202,20 @@ step_apply(const struct step *s, const struct step_run *run_in)
 	char hash[65];
 	struct msg save_err;
 
-	if (manifest_load(&manifest, run.dir, run.msg) != 0)
+	/* Another run's writes, or a check half-way through ours, would mix two states. */
+	if (dirlock_check_same(run.dir, run.msg) != 0)
 		return STEP_FAILED;
+	if (dirlock_write_begin(run.dir, run.cancel, run.msg) != 0)
+		return run_cancelled(&run) ? STEP_CANCELLED : STEP_FAILED;
+	if (manifest_load(&manifest, run.dir, run.msg) != 0) {
+		dirlock_write_end(run.dir);
+		return STEP_FAILED;
+	}
 	run.manifest = &manifest;
 	run.step = s;
 	if (step_render(s, run.plan, run.inputs, &r, run.msg) != 0) {
 		manifest_free(&manifest);
+		dirlock_write_end(run.dir);
 		return STEP_FAILED;
 	}
 	if (!(run.flags & RUN_FORCE) && refuse_edited_outputs(&run, &r) != 0)
@@ -233,5 +246,6 @@ step_apply(const struct step *s, const struct step_run *run_in)
 	}
 	render_result_free(&r);
 	manifest_free(&manifest);
+	dirlock_write_end(run.dir);
 	return result;
 }

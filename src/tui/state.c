@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/commands.h"
+#include "core/dirlock.h"
 #include "core/fsutil.h"
 #include "core/i18n.h"
 #include "tui/tui-int.h"
@@ -138,7 +139,7 @@ ensure_saved(struct tui *t, struct msg *err)
 	char *conf;
 	int rc;
 
-	if (fs_make_workdir(t->dir, err) != 0)
+	if (dirlock_acquire(t->dir, DIRLOCK_NEW, err) != 0)
 		return -1;
 	plan_pin_positional(t->plan);
 	conf = fs_join(t->dir, CONF_NAME);

@@ -141,17 +141,36 @@ cat >"$ZK_TMP/killafter.c" <<'SHIM'
 #include <stdlib.h>
 #include <string.h>
 
+static void
+kill_if_wanted(int rc, const char *to)
+{
+	const char *want = getenv("ZKTLS_KILL_AFTER");
+	const char *base = strrchr(to, '/') ? strrchr(to, '/') + 1 : to;
+
+	if (rc == 0 && want != NULL && strcmp(base, want) == 0)
+		raise(SIGKILL);
+}
+
 int
 rename(const char *from, const char *to)
 {
 	int (*real)(const char *, const char *) =
 		(int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
-	const char *want = getenv("ZKTLS_KILL_AFTER");
-	const char *base = strrchr(to, '/') ? strrchr(to, '/') + 1 : to;
 	int rc = real(from, to);
 
-	if (rc == 0 && want != NULL && strcmp(base, want) == 0)
-		raise(SIGKILL);
+	kill_if_wanted(rc, to);
+	return rc;
+}
+
+/* Files under DIR are renamed relative to DIR's descriptor. */
+int
+renameat(int fromfd, const char *from, int tofd, const char *to)
+{
+	int (*real)(int, const char *, int, const char *) =
+		(int (*)(int, const char *, int, const char *))dlsym(RTLD_NEXT, "renameat");
+	int rc = real(fromfd, from, tofd, to);
+
+	kill_if_wanted(rc, to);
 	return rc;
 }
 SHIM

@@ -142,6 +142,84 @@ test_manifest_damaged(void **state)
 	expect_damaged(dir, "zktls-wizard-manifest 1\nrubbish\n", ":2:");
 }
 
+/*
+ * A manifest edited to name files outside DIR (reset would delete them when
+ * the hash matches, --force would move them into the backups) is refused when
+ * read, naming the line and the name, control characters escaped.
+ */
+static void
+expect_outside(const char *dir, const char *path, const char *shown)
+{
+	struct manifest m;
+	struct msg err;
+	char *text = xasprintf("zktls-wizard-manifest 1\nfile ca 0600 %s zoo.cfg\n"
+			       "file ca 0600 %s %s\n", hash_a, hash_a, path);
+
+	assert_int_equal(unit_write_in(dir, ".zktls-wizard/manifest", text), 0);
+	msg_clear(&err);
+	assert_int_not_equal(manifest_load(&m, dir, &err), 0);
+	assert_contains(err.text, ":3:");
+	assert_contains(err.text, shown);
+	assert_contains(err.text, "not a file inside the working directory");
+	assert_null(strchr(err.text, '\033'));
+	assert_int_equal(m.file_count, 0);
+	free(text);
+}
+
+static void
+test_manifest_refuses_paths_outside(void **state)
+{
+	const char *dir = *state;
+	char *mdir = path_in(dir, ".zktls-wizard"), *outside, *victim;
+	struct manifest m = { 0 };
+	char *backup = NULL;
+	struct msg err;
+
+	mkdir(mdir, 0700);
+	expect_outside(dir, "../x", "'../x'");
+	expect_outside(dir, "/abs/y", "'/abs/y'");
+	expect_outside(dir, "a/../../y", "'a/../../y'");
+	expect_outside(dir, "..", "'..'");
+	expect_outside(dir, ".", "'.'");
+	expect_outside(dir, "./a", "'./a'");
+	expect_outside(dir, "a//b", "'a//b'");
+	expect_outside(dir, "a/", "'a/'");
+	expect_outside(dir, "a\tb", "'a\\x09b'");
+	expect_outside(dir, "\033]0;pwned\007x", "'\\x1b]0;pwned\\x07x'");
+
+	/* What the wizard writes passes. */
+	assert_true(fs_rel_path_ok("zoo.cfg"));
+	assert_true(fs_rel_path_ok("kafka_2.12-2.3.0/libs/zookeeper-3.5.5.jar"));
+	assert_true(fs_rel_path_ok(".zktls-wizard/backup/zoo.cfg.1"));
+	assert_true(fs_rel_path_ok("sub dir/odd name #1 \xc3\xa4.txt"));
+	assert_false(fs_rel_path_ok(""));
+	assert_false(fs_rel_path_ok("a\177b"));
+
+	/* Before use, too: nothing outside DIR is looked at, moved or removed. */
+	outside = xasprintf("%s-outside", dir);
+	assert_int_equal(unit_write(outside, "precious\n"), 0);
+	victim = xasprintf("../%s", strrchr(outside, '/') + 1);
+	manifest_set_file(&m, victim, "ca", hash_a, 0600);
+	assert_int_equal(manifest_file_state(&m, dir, victim, NULL), FILE_ABSENT);
+	msg_clear(&err);
+	assert_int_not_equal(fs_backup(dir, victim, &backup, &err), 0);
+	assert_contains(err.text, "not a file inside the working directory");
+	assert_int_not_equal(fs_backup(dir, outside, &backup, &err), 0);
+	assert_null(backup);
+	{
+		size_t len;
+		char *text = unit_read(outside, &len);
+
+		assert_text(text, len, "precious\n");
+		free(text);
+	}
+	unlink(outside);
+	manifest_free(&m);
+	free(victim);
+	free(outside);
+	free(mdir);
+}
+
 static void
 test_file_states(void **state)
 {
@@ -609,6 +687,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_manifest_round_trip, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_manifest_missing_is_empty, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_manifest_damaged, make_dir, remove_dir),
+		cmocka_unit_test_setup_teardown(test_manifest_refuses_paths_outside, make_dir,
+						remove_dir),
 		cmocka_unit_test_setup_teardown(test_file_states, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_pending_version_is_ours, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_write_atomic_no_temp_left, make_dir, remove_dir),
