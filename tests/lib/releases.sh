@@ -6,11 +6,12 @@
 ZK_SERVER_PIDS=
 
 # Stops the servers this test started (by PID), then removes $ZK_TMP.
+# Also the trap of a test that skips before zk_tmpdir: no ZK_TMP then.
 zk_release_cleanup() {
   for pid in $ZK_SERVER_PIDS; do
     kill "$pid" 2>/dev/null || true
   done
-  rm -rf "$ZK_TMP"
+  [ -z "${ZK_TMP:-}" ] || rm -rf "$ZK_TMP"
 }
 trap zk_release_cleanup EXIT
 
