@@ -105,7 +105,12 @@ tui_keys Enter
 tui_wait "Node certificates (4/7)" 30
 shot
 tui_keys F10
-sleep 0.5
+# Either it asks to save the answers or it ends; wait for one of them.
+deadline=$(( $(date +%s) + 60 ))
+until tui_screen | grep -q -e "Save your answers" -e '^ZKTLS-EXIT='; do
+  [ "$(date +%s)" -lt "$deadline" ] || { tui_screen >&2; zk_fail "F10 neither asked nor quit"; }
+  sleep 0.1
+done
 if tui_screen | grep -q "Save your answers"; then
   shot
   tui_keys y

@@ -96,10 +96,10 @@ zk_serve() {
   portfile=$ZK_TMP/port.$n
   python3 "$top_srcdir/tests/lib/httpd.py" "$@" > "$portfile" 2> "$ZK_TMP/httpd.$n.err" &
   ZK_SERVER_PIDS="$ZK_SERVER_PIDS $!"
-  tries=0
+  # A generous deadline: python3 starts slowly on a loaded machine.
+  deadline=$(( $(date +%s) + 60 ))
   while [ ! -s "$portfile" ]; do
-    tries=$((tries + 1))
-    [ "$tries" -lt 100 ] || { cat "$ZK_TMP/httpd.$n.err" >&2; zk_fail "test server did not start"; }
+    [ "$(date +%s)" -lt "$deadline" ] || { cat "$ZK_TMP/httpd.$n.err" >&2; zk_fail "test server did not start"; }
     sleep 0.1
   done
   eval "$var=\$(head -n1 \"\$portfile\")"
