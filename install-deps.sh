@@ -2,7 +2,7 @@
 # Installs what zktls-wizard needs on Debian or Ubuntu: the build dependencies,
 # and with --test also the real tools the test suite runs (Java's keytool and
 # launcher, Debian's ZooKeeper, tmux, shellcheck, openssl, curl for the
-# exported commands.sh, ps and pgrep).  Everything a test needs beyond a
+# exported commands.sh, ps and pgrep, nss_wrapper for names of its own).  Everything a test needs beyond a
 # minimal Debian (debootstrap --variant=minbase) is named here: a test that
 # skips for want of a tool is this script's defect.  Installs nothing when
 # everything is present, so it needs no root then.
@@ -12,7 +12,7 @@ packages="build-essential autoconf automake autopoint gettext pkg-config
   libncurses-dev libssl-dev libcurl4-openssl-dev libarchive-dev libcmocka-dev"
 if [ "${1:-}" = --test ]; then
   packages="$packages default-jdk-headless zookeeper tmux shellcheck openssl
-    python3 procps locales valgrind groff-base curl"
+    python3 procps locales valgrind groff-base curl libnss-wrapper"
 fi
 
 missing=
