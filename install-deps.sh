@@ -2,10 +2,11 @@
 # Installs what zktls-wizard needs on Debian or Ubuntu: the build dependencies,
 # and with --test also the real tools the test suite runs (Java's keytool and
 # launcher, Debian's ZooKeeper, tmux, shellcheck, openssl, curl for the
-# exported commands.sh, ps and pgrep, nss_wrapper for names of its own).  Everything a test needs beyond a
-# minimal Debian (debootstrap --variant=minbase) is named here: a test that
-# skips for want of a tool is this script's defect.  Installs nothing when
-# everything is present, so it needs no root then.
+# exported commands.sh, ps and pgrep, nss_wrapper for host names of a test's
+# own).  Everything a test needs beyond a minimal Debian (debootstrap
+# --variant=minbase) is named here: a test that skips for want of a tool is
+# this script's defect.  Installs nothing when everything is present, so it
+# needs no root then.
 set -eu
 
 packages="build-essential autoconf automake autopoint gettext pkg-config
