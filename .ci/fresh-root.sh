@@ -84,13 +84,20 @@ mirror=${mirror:-http://deb.debian.org/debian}
   if [ ! -s "$base" ]; then
     echo "fresh-root.sh: debootstrap --variant=minbase bookworm from $mirror (a few minutes, once)" >&2
     tmp=$(mktemp -d "$cache/debootstrap.XXXXXX")
-    if ! debootstrap --variant=minbase --arch="$arch" bookworm "$tmp/root" "$mirror" \
-      >"$cache/debootstrap.log" 2>&1; then
-      tail -n 20 "$cache/debootstrap.log" >&2
-      rm -rf --one-file-system "$tmp"
-      echo "fresh-root.sh: debootstrap failed; its log: $cache/debootstrap.log" >&2
-      exit 1
-    fi
+    # A mirror drops a download now and then, and debootstrap does not
+    # retry; a second run into the same directory reuses what it has.
+    try=1
+    until debootstrap --variant=minbase --arch="$arch" bookworm "$tmp/root" "$mirror" \
+      >"$cache/debootstrap.log" 2>&1; do
+      grep '^[EW]:' "$cache/debootstrap.log" | tail -n 5 >&2
+      if [ "$try" -ge 3 ]; then
+        rm -rf --one-file-system "$tmp"
+        echo "fresh-root.sh: debootstrap failed $try times; its log: $cache/debootstrap.log" >&2
+        exit 1
+      fi
+      try=$((try + 1))
+      echo "fresh-root.sh: debootstrap failed; again (try $try of 3)" >&2
+    done
     tar -C "$tmp/root" -cf "$tmp/base.tar" .
     mv "$tmp/base.tar" "$base"
     rm -rf --one-file-system "$tmp"
