@@ -3,8 +3,9 @@
 # on the defaults, the screens reachable without a download (welcome, the
 # ZooKeeper step with its preview, the brokers table, an error at a field, the
 # finish screen).  The temporary directory is shown as /home/you/zktls-setup.
-#   ZKTLS=./zktls-wizard ZKTLS_DATADIR=$PWD/data sh doc/screens.sh [LANGUAGE]
-# German: ZKTLS_LOCALEDIR must point at a directory with de/LC_MESSAGES/.
+#   sh doc/screens.sh [LANGUAGE]       (in the build tree, after make)
+# The build tree's program finds the build tree's catalogs itself; for
+# another program, ZKTLS_LOCALEDIR names a directory with de/LC_MESSAGES/.
 set -eu
 : "${ZKTLS:=./zktls-wizard}"
 : "${ZKTLS_DATADIR:=$PWD/data}"

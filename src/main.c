@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "batch/batch.h"
+#include "core/buildtree.h"
 #include "core/catalog.h"
 #include "core/commands.h"
 #include "core/dirlock.h"
@@ -87,8 +88,7 @@ print_help(void)
 		"  -h, --help             display this help and exit\n"
 		"  -V, --version          output version information and exit\n\n"), stdout);
 	fputs(_("Exit status: 0 success, 1 a problem with the answers or a failed step,\n"
-		"2 a usage error or no usable terminal.\n\n"), stdout);
-	printf(_("Report bugs to: %s\n"), PACKAGE_BUGREPORT);
+		"2 a usage error or no usable terminal.\n"), stdout);
 }
 
 static void
@@ -187,13 +187,7 @@ main(int argc, char **argv)
 	int opt, status;
 
 	setlocale(LC_ALL, "");
-	{
-		/* The build tree's catalogs for tests, as ZKTLS_DATADIR is for data. */
-		const char *localedir = getenv("ZKTLS_LOCALEDIR");
-
-		bindtextdomain(PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir
-										  : LOCALEDIR);
-	}
+	bindtextdomain(PACKAGE, localedir());
 	textdomain(PACKAGE);
 	signal(SIGPIPE, SIG_IGN);
 

@@ -558,7 +558,7 @@ cmd_stop() {
 }
 
 cmd_status() {
-	local i name pid ids missing up=0 down=0
+	local i name pid ids missing tries up=0 down=0
 	if pid=$(running "$ZK_PIDFILE" zoo.cfg); then
 		say "ZooKeeper  running (PID $pid)"
 		up=$((up + 1))
@@ -588,10 +588,19 @@ cmd_status() {
 	check_java
 	check_locale
 	make_dir "$PROBE_LOG_DIR" "log directory"
-	if ! ids=$(zk_ls /brokers/ids); then
-		say "TLS probe as $PROBE_NODE: no answer from ZooKeeper at $ZK_HOST:$ZK_PORT; its log: $(zk_log)"
-		exit 1
-	fi
+	# One probe is not enough to say ZooKeeper does not answer: on a busy
+	# machine a fresh JVM's TLS handshake can outlast the server's handshake
+	# timeout, and the CLI then reports a lost connection. Ask up to three
+	# times while it runs.
+	tries=1
+	until ids=$(zk_ls /brokers/ids); do
+		if [ "$tries" -ge 3 ] || ! running "$ZK_PIDFILE" zoo.cfg >/dev/null; then
+			say "TLS probe as $PROBE_NODE: no answer from ZooKeeper at $ZK_HOST:$ZK_PORT ($tries tries); its log: $(zk_log)"
+			exit 1
+		fi
+		tries=$((tries + 1))
+		sleep 2
+	done
 	say "TLS probe as $PROBE_NODE: ZooKeeper at $ZK_HOST:$ZK_PORT lists broker ids: ${ids:-none}"
 	missing=$(unregistered "$ids")
 	if [ -n "$missing" ]; then

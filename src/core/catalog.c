@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buildtree.h"
 #include "catalog.h"
 #include "plan.h"
 #include "fsutil.h"

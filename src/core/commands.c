@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buildtree.h"
 #include "catalog.h"
 #include "commands.h"
 #include "fsutil.h"

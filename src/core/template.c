@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buildtree.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "template.h"
@@ -661,14 +662,6 @@ static struct loaded_template {
 	{ "sasl-client.config", vars_user, NULL },
 	{ "cluster.sh", vars_dir, NULL },
 };
-
-const char *
-datadir(void)
-{
-	const char *env = getenv("ZKTLS_DATADIR");
-
-	return env != NULL && env[0] != '\0' ? env : PKGDATADIR;
-}
 
 int
 templates_load_all(struct msg *err)

@@ -51,7 +51,4 @@ const struct template *templates_get(const char *name);
 int templates_load_all(struct msg *err);
 void templates_free_all(void);
 
-/* Where data/ is: $ZKTLS_DATADIR, else the installed pkgdatadir. */
-const char *datadir(void);
-
 #endif

@@ -13,10 +13,9 @@ w="$ZK_TMP/work"
 "$ZKTLS" --batch --steps download "--mirror=http://127.0.0.1:$M" "--checksums=http://127.0.0.1:$C" "$w" \
   >"$ZK_TMP/out" 2>"$ZK_TMP/err" &
 pid=$!
-tries=0
+deadline=$(( $(date +%s) + 60 ))
 until ls "$w/downloads/" 2>/dev/null | grep -q '\.part$'; do
-  tries=$((tries + 1))
-  [ "$tries" -lt 100 ] || zk_fail "the download never started"
+  [ "$(date +%s)" -lt "$deadline" ] || zk_fail "the download never started"
   sleep 0.1
 done
 sleep 0.5

@@ -58,7 +58,7 @@ rc=0
 # Redirects are followed, but never from https down to http.
 zk_serve P --root "$ZK_TMP/mirror"
 zk_serve R --root "$ZK_TMP/mirror" --tls "$ZK_TMP/server.pem" "$ZK_TMP/server.key" \
-  --fault "/$KAFKA_PATH=redirect:https://localhost:$M/$KAFKA_PATH" \
+  --fault "/$KAFKA_PATH=redirect:https://127.0.0.1:$M/$KAFKA_PATH" \
   --fault "/$ZK_PATH=redirect:http://127.0.0.1:$P/$ZK_PATH"
 rc=0
 "$ZKTLS" --batch --steps download --mirror "https://127.0.0.1:$R" \

@@ -81,4 +81,19 @@ done <"$ZK_TMP/keys"
   "$ZK_TMP/workshop" >/dev/null || zk_fail "doc/workshop.conf is not a valid answers file"
 [ -f "$ZK_TMP/workshop/kafka-3.properties" ] || zk_fail "doc/workshop.conf did not give three brokers"
 
+# No address that does not exist: --help, --version, the man page and
+# configure --help name none but Apache's archive (the default mirror) and
+# the GPL's (there is no project home, so no bug-report address).
+{
+  LC_ALL=C LANGUAGE='' "$ZKTLS" --help
+  LC_ALL=C LANGUAGE='' "$ZKTLS" --version
+  cat "$page"
+  "$top_srcdir/configure" --help
+} | grep -oE '(https?|ftp)://[^ )>"]*|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[a-z]{2,}' |
+  sed 's/[.,;]*$//' | sort -u >"$ZK_TMP/addresses"
+unknown=$(grep -vx -e 'https://archive.apache.org/dist' -e 'https://gnu.org/licenses/gpl.html' \
+  "$ZK_TMP/addresses" | tr '\n' ' ')
+[ -z "$unknown" ] || zk_fail "--help, --version, the man page or configure names an address: $unknown"
+grep -q 'archive.apache.org' "$ZK_TMP/addresses" || zk_fail "found no address at all: this check is broken"
+
 echo "ok: the man page matches --help ($(wc -l <"$ZK_TMP/help-options") options) and renders cleanly"

@@ -62,7 +62,7 @@ tui_wait "zoo.cfg (0600"
 shot
 tui_screen | grep -q 'ssl\.keyStore\.password=\*\*\*\*' || { tui_screen >&2; zk_fail "zoo.cfg's preview does not mask the store password"; }
 tui_keys Enter
-tui_wait "Brokers (6/7)" 30
+tui_wait "Brokers (6/7)"
 tui_wait "kafka-1.properties"
 tui_keys NPage
 shot
@@ -102,10 +102,15 @@ sleep 0.3
 shot
 # Both repeats match: Enter runs the CA step with the typed passwords.
 tui_keys Enter
-tui_wait "Node certificates (4/7)" 30
+tui_wait "Node certificates (4/7)"
 shot
 tui_keys F10
-sleep 0.5
+# Either it asks to save the answers or it ends; wait for one of them.
+deadline=$(( $(date +%s) + 60 ))
+until tui_screen | grep -q -e "Save your answers" -e '^ZKTLS-EXIT='; do
+  [ "$(date +%s)" -lt "$deadline" ] || { tui_screen >&2; zk_fail "F10 neither asked nor quit"; }
+  sleep 0.1
+done
 if tui_screen | grep -q "Save your answers"; then
   shot
   tui_keys y

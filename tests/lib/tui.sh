@@ -51,9 +51,11 @@ tui_screen() {
   tmux -L "$TUI_SOCKET" capture-pane -p "$@"
 }
 
-# tui_wait TEXT [SECONDS]: waits until TEXT is on the screen.
+# tui_wait TEXT [SECONDS]: waits until TEXT is on the screen.  The default
+# deadline is generous: a loaded machine (or a sanitizer build) draws slowly,
+# and waiting longer costs nothing when the text comes.
 tui_wait() {
-  deadline=$(( $(date +%s) + ${2:-10} ))
+  deadline=$(( $(date +%s) + ${2:-60} ))
   while ! tui_screen | grep -qF -- "$1"; do
     if [ "$(date +%s)" -ge "$deadline" ]; then
       echo "--- screen while waiting for '$1':" >&2
@@ -66,7 +68,7 @@ tui_wait() {
 
 # tui_exit_status [SECONDS]: waits for the wizard to end and prints its status.
 tui_exit_status() {
-  deadline=$(( $(date +%s) + ${1:-10} ))
+  deadline=$(( $(date +%s) + ${1:-60} ))
   while ! tui_screen | grep -q '^ZKTLS-EXIT='; do
     [ "$(date +%s)" -lt "$deadline" ] || { tui_screen >&2; zk_fail "the wizard did not exit"; }
     sleep 0.1

@@ -114,7 +114,7 @@ zk_server_start() {
 		</dev/null >zookeeper.log 2>&1) &
 	ZK_SERVER_PID=$!
 	zk_remember "$ZK_SERVER_PID"
-	if ! zk_wait_port "$port" "$ZK_SERVER_PID" 60; then
+	if ! zk_wait_port "$port" "$ZK_SERVER_PID" 120; then
 		tail -n 30 "$dir/zookeeper.log" >&2
 		zk_fail "ZooKeeper did not open 127.0.0.1:$port"
 	fi
@@ -147,8 +147,9 @@ zk_cli() {
 	pid=$!
 	zk_remember "$pid"
 	exec 9>"$fifo"
-	# The JVM has replaced the subshell once its command line names the main class.
-	deadline=$((SECONDS + 10))
+	# The JVM has replaced the subshell once its command line names the main
+	# class (a generous deadline: a loaded machine forks slowly).
+	deadline=$((SECONDS + 60))
 	until tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q ZooKeeperMain; do
 		[ "$SECONDS" -lt "$deadline" ] || break
 		sleep 0.05

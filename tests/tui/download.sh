@@ -17,10 +17,11 @@ tui_wait "Enter: start"
 tui_keys Enter
 tui_wait "Download (1/7)"
 tui_keys Enter
-tui_wait "Esc cancels" 20
-tui_wait "KiB" 20
+tui_wait "Esc cancels"
+tui_wait "KiB"
 tui_keys Escape
-tui_wait "cancelled" 10
+# At once: well before the stall detector (ZKTLS_STALL_SECONDS, 30 s) would end it.
+tui_wait "cancelled" 20
 tui_screen | grep -qF "Download (1/7)" || zk_fail "a cancelled download moved on"
 [ ! -e "$ZK_TMP/w/downloads/$KAFKA_TGZ" ] || zk_fail "a cancelled download left a file under the final name"
 ls "$ZK_TMP/w/downloads/" | grep -q '\.part$' || zk_fail "no resumable .part after cancelling: $(ls -A "$ZK_TMP/w/downloads/")"

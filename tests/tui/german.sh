@@ -35,7 +35,7 @@ LC_ALL=C.UTF-8 LANGUAGE='' "$ZKTLS" --help | grep -q '^Usage: ' || zk_fail "--he
 # --help: German, every option still there, no line wider than 80 columns.
 de --help >"$ZK_TMP/help" || zk_fail "--help failed in German"
 grep -q '^Aufruf: ' "$ZK_TMP/help" || { cat "$ZK_TMP/help" >&2; zk_fail "--help is not German"; }
-grep -q 'Fehler melden Sie bitte an: ' "$ZK_TMP/help" || zk_fail "--help lacks the German bug address line"
+grep -q '^Exit-Status: 0 Erfolg' "$ZK_TMP/help" || zk_fail "--help lacks the German exit status lines"
 options=$(LC_ALL=C LANGUAGE='' "$ZKTLS" --help | grep -oE '^ +(-[a-zA-Z], )?--[a-z][a-z0-9-]*' |
   grep -oE -- '--[a-z0-9-]+')
 for opt in $options; do

@@ -66,7 +66,8 @@ tui_wait "(kafka.version)"
 pid=$(tui_pid) || zk_fail "cannot find the wizard's process"
 tmux -L "$TUI_SOCKET" kill-server
 ended=no
-for _ in $(seq 50); do
+deadline=$(( $(date +%s) + 60 ))
+while [ "$(date +%s)" -lt "$deadline" ]; do
   # Gone, or a zombie nobody reaps: either way it stopped running.
   state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || echo gone)
   case $state in gone | Z) ended=yes; break ;; esac

@@ -28,19 +28,19 @@ tui_wait "Enter: start"
 tui_keys Enter
 tui_wait "Download (1/7)"
 tui_keys Enter
-tui_wait "Swap jars (2/7)" 30
+tui_wait "Swap jars (2/7)"
 tui_keys Enter
-tui_wait "Private CA (3/7)" 30
+tui_wait "Private CA (3/7)"
 tui_keys Enter
-tui_wait "Node certificates (4/7)" 30
+tui_wait "Node certificates (4/7)"
 tui_keys Enter
-tui_wait "ZooKeeper (5/7)" 30
+tui_wait "ZooKeeper (5/7)"
 
 # Going back and forth keeps the answers.
 tui_keys Escape
 tui_wait "Node certificates (4/7)"
 tui_keys Enter
-tui_wait "ZooKeeper (5/7)" 30
+tui_wait "ZooKeeper (5/7)"
 
 # An invalid port: marked at the field with the core's message, and Enter refuses.
 tui_keys Tab BSpace BSpace BSpace BSpace 7 0 0 0 0
