@@ -1,0 +1,402 @@
+/* check's Kafka side: brokers' properties, clients' configs and argument files, Kafka's libs/. */
+#include <config.h>
+
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog.h"
+#include "check_int.h"
+#include "i18n.h"
+#include "util.h"
+
+/* "h1:p1,h2:p2/chroot": hosts and ports. */
+static void
+parse_connect(const char *text, struct strlist *hosts, struct strlist *ports)
+{
+	char *copy = xstrdup(text), *slash = strchr(copy, '/'), *save = NULL;
+
+	if (slash != NULL)
+		*slash = '\0';
+	for (char *tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		char *colon;
+
+		while (*tok == ' ')
+			tok++;
+		colon = strrchr(tok, ':');
+		if (colon != NULL && strchr(tok, ']') == NULL && colon != strchr(tok, ':'))
+			colon = NULL; /* a bare IPv6 address */
+		if (colon != NULL) {
+			*colon = '\0';
+			strlist_push(ports, colon + 1);
+		} else {
+			strlist_push(ports, "2181");
+		}
+		if (tok[0] == '[') {
+			tok++;
+			tok[strcspn(tok, "]")] = '\0';
+		}
+		strlist_push(hosts, tok);
+	}
+	free(copy);
+}
+
+static char *
+name_of(const char *file, const char *suffix)
+{
+	return xstrndup(file, strlen(file) - strlen(suffix));
+}
+
+/* The ZooKeeper client side: where it connects, which port that is. */
+static void
+check_connect(struct check_ctx *c, const char *file, const char *connect)
+{
+	struct strlist hosts = { 0 }, ports = { 0 };
+
+	parse_connect(connect, &hosts, &ports);
+	for (size_t i = 0; i < hosts.len; i++) {
+		long port = 0;
+
+		if (!strlist_contains(&c->zk_hosts, hosts.items[i]))
+			strlist_push(&c->zk_hosts, hosts.items[i]);
+		host_lookup(c, hosts.items[i]);
+		parse_long(ports.items[i], 0, 65535, &port);
+		if (c->secure_port > 0 && port == c->secure_port)
+			check_add(c->r, CHECK_OK, file,
+			    _("zookeeper.connect reaches ZooKeeper's TLS port (%s:%ld)"),
+			    hosts.items[i], port);
+		else if (c->plain_port > 0 && port == c->plain_port)
+			check_add(c->r, CHECK_PROBLEM, file,
+			    _("zookeeper.connect=%s goes to the plaintext clientPort %ld, not the "
+			      "TLS port %ld"), connect, port, c->secure_port);
+		else if (c->have_zoo)
+			check_add(c->r, CHECK_PROBLEM, file,
+			    _("zookeeper.connect=%s: ZooKeeper listens on %ld, not %ld"), connect,
+			    c->secure_port, port);
+	}
+	strlist_free(&hosts);
+	strlist_free(&ports);
+}
+
+/* listeners=NAME://host:port,...: hosts and ports. */
+static void
+parse_listeners(const char *text, struct strlist *hosts, struct strlist *ports)
+{
+	char *copy = xstrdup(text), *save = NULL;
+
+	for (char *tok = strtok_r(copy, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
+		char *h = strstr(tok, "://"), *colon;
+
+		if (h == NULL)
+			continue;
+		h += 3;
+		colon = strrchr(h, ':');
+		if (colon == NULL)
+			continue;
+		*colon = '\0';
+		if (h[0] == '[') {
+			h++;
+			h[strcspn(h, "]")] = '\0';
+		}
+		strlist_push(hosts, h);
+		strlist_push(ports, colon + 1);
+	}
+	free(copy);
+}
+
+static struct store *
+open_kafka_store(struct check_ctx *c, const struct kvlist *p, const char *file, bool key)
+{
+	const char *loc = kv_get(p, key ? "ssl.keystore.location" : "ssl.truststore.location");
+	const char *type = kv_get(p, key ? "ssl.keystore.type" : "ssl.truststore.type");
+	const char *pw = kv_get(p, key ? "ssl.keystore.password" : "ssl.truststore.password");
+	enum store_type t = STORE_JKS;
+	struct store *s;
+
+	if (loc == NULL)
+		return NULL;
+	if (type != NULL && check_store_type(type, &t) != 0) {
+		check_add(c->r, CHECK_PROBLEM, file, _("unknown store type %s"), type);
+		return NULL;
+	}
+	if (key && t == STORE_PEM) {
+		/* Kafka's PEM keystore: the key opens with ssl.key.password; a store password is refused. */
+		if (pw != NULL)
+			check_add(c->r, CHECK_PROBLEM, file,
+			    _("ssl.keystore.password is set for a PEM keystore: Kafka refuses to "
+			      "start (\"SSL key store password cannot be specified with PEM format\")"));
+		pw = kv_get(p, "ssl.key.password");
+	}
+	s = store_open(c, loc, t, pw != NULL ? pw : "");
+	if (key) {
+		const char *kpw = kv_get(p, "ssl.key.password");
+
+		if (check_keystore(c, s, file) && t != STORE_PEM && kpw != NULL && pw != NULL &&
+		    strcmp(kpw, pw) != 0)
+			check_add(c->r, CHECK_WARNING, file,
+			    _("ssl.key.password differs from ssl.keystore.password: ZooKeeper's "
+			      "client cannot use this keystore"));
+	} else {
+		check_truststore(c, s, file);
+	}
+	return s;
+}
+
+void
+check_broker(struct check_ctx *c, const char *file, const struct kvlist *p)
+{
+	char *name = name_of(file, ".properties"), *args = xasprintf("%s.zk-tls.args", name);
+	const char *v;
+	struct store *ks, *ts;
+	struct strlist hosts = { 0 }, ports = { 0 };
+	int pid = running_pid(c, name);
+
+	check_mode(c, file);
+	v = kv_get(p, "zookeeper.connect");
+	if (v == NULL)
+		check_add(c->r, CHECK_PROBLEM, file, _("no zookeeper.connect"));
+	else
+		check_connect(c, file, v);
+	ks = open_kafka_store(c, p, file, true);
+	ts = open_kafka_store(c, p, file, false);
+	if (ks != NULL && ts != NULL)
+		check_chain(c, ks, ts, file, file);
+
+	v = kv_get(p, "listeners");
+	if (v != NULL) {
+		struct strlist names = { 0 };
+
+		parse_listeners(v, &hosts, &ports);
+		for (size_t i = 0; i < hosts.len; i++) {
+			struct host *h = hosts.items[i][0] != '\0' ? host_lookup(c, hosts.items[i]) : NULL;
+			long port = 0;
+
+			if (h != NULL && !strlist_contains(&names, h->name))
+				strlist_push(&names, h->name);
+			if (parse_long(ports.items[i], 1, 65535, &port) && (h == NULL || h->resolves))
+				check_port(c, file, name, h != NULL ? h->address : NULL, port, pid);
+		}
+		if (ks != NULL)
+			check_sans(c, ks, &names, file);
+		strlist_free(&names);
+	}
+	if (!check_exists_rel(c, args))
+		check_add(c->r, CHECK_WARNING, file,
+		    _("no %s: the broker's ZooKeeper TLS options must come from KAFKA_OPTS, which "
+		      "check cannot see"), args);
+	strlist_free(&hosts);
+	strlist_free(&ports);
+	free(args);
+	free(name);
+}
+
+/* NAME.zk-tls.args: the JVM options of a ZooKeeper client (a broker or a CLI tool). */
+void
+check_args(struct check_ctx *c, const char *file)
+{
+	struct strlist words = { 0 };
+	struct kvlist d = { 0 };
+	struct msg err = { "" };
+	const char *v, *loc;
+	char *data = NULL;
+	size_t len;
+	enum store_type t;
+	struct store *ks = NULL, *ts = NULL;
+
+	check_mode(c, file);
+	if (check_read_rel(c, file, &data, &len, &err) != 0) {
+		check_add(c->r, CHECK_PROBLEM, file, "%s", err.text);
+		return;
+	}
+	argfile_parse(data, len, &words);
+	secure_wipe(data, len);
+	free(data);
+	system_properties(&words, &d);
+	for (size_t i = 0; i < words.len; i++)
+		secure_wipe(words.items[i], strlen(words.items[i]));
+	strlist_free(&words);
+
+	v = kv_get(&d, "zookeeper.clientCnxnSocket");
+	if (v == NULL || strcmp(v, NETTY_SOCKET) != 0)
+		check_add(c->r, CHECK_PROBLEM, file,
+		    _("zookeeper.clientCnxnSocket is %s, not %s: the client cannot use TLS"),
+		    v != NULL ? v : _("unset"), NETTY_SOCKET);
+	v = kv_get(&d, "zookeeper.client.secure");
+	if (v == NULL || strcmp(v, "true") != 0)
+		check_add(c->r, CHECK_PROBLEM, file,
+		    _("zookeeper.client.secure is not true: the client connects in plaintext"));
+
+	loc = kv_get(&d, "zookeeper.ssl.keyStore.location");
+	v = kv_get(&d, "zookeeper.ssl.keyStore.type");
+	if (loc == NULL) {
+		check_add(c->r, CHECK_PROBLEM, file,
+		    _("no zookeeper.ssl.keyStore.location: ZooKeeper wants a client certificate"));
+	} else if (v != NULL ? check_store_type(v, &t) != 0 : store_type_from_name(loc, &t) != 0) {
+		check_add(c->r, CHECK_PROBLEM, file, _("cannot tell the type of %s: set "
+						 "zookeeper.ssl.keyStore.type"), loc);
+	} else {
+		v = kv_get(&d, "zookeeper.ssl.keyStore.password");
+		ks = store_open(c, loc, t, v != NULL ? v : "");
+		if (!check_keystore(c, ks, file))
+			ks = NULL;
+	}
+	loc = kv_get(&d, "zookeeper.ssl.trustStore.location");
+	v = kv_get(&d, "zookeeper.ssl.trustStore.type");
+	if (loc == NULL) {
+		check_add(c->r, CHECK_PROBLEM, file,
+		    _("no zookeeper.ssl.trustStore.location: the client cannot check ZooKeeper's "
+		      "certificate"));
+	} else if (v != NULL ? check_store_type(v, &t) != 0 : store_type_from_name(loc, &t) != 0) {
+		check_add(c->r, CHECK_PROBLEM, file, _("cannot tell the type of %s: set "
+						 "zookeeper.ssl.trustStore.type"), loc);
+	} else {
+		v = kv_get(&d, "zookeeper.ssl.trustStore.password");
+		ts = store_open(c, loc, t, v != NULL ? v : "");
+		if (!check_truststore(c, ts, file))
+			ts = NULL;
+	}
+	/* Both directions of the handshake with ZooKeeper. */
+	if (ks != NULL && ts != NULL)
+		check_chain(c, ks, ts, file, file);
+	if (ks != NULL && c->zk_truststore != NULL)
+		check_chain(c, ks, c->zk_truststore, file, "zoo.cfg");
+	if (ts != NULL && c->zk_keystore != NULL)
+		check_chain(c, c->zk_keystore, ts, file, file);
+	if (ks != NULL) {
+		char *who = cert_subject(store_leaf(ks));
+
+		check_add(c->r, CHECK_OK, file, _("ZooKeeper will know this client as x509:%s"), who);
+		free(who);
+	}
+	kv_free(&d);
+}
+
+void
+check_client_config(struct check_ctx *c, const char *file)
+{
+	struct kvlist p = { 0 };
+	struct msg err = { "" };
+	char *data = NULL;
+	size_t len;
+
+	if (check_read_rel(c, file, &data, &len, &err) != 0)
+		return;
+	check_mode(c, file);
+	props_parse(data, len, &p);
+	secure_wipe(data, len);
+	free(data);
+	if (kv_get(&p, "ssl.truststore.location") != NULL)
+		open_kafka_store(c, &p, file, false);
+	if (kv_get(&p, "ssl.keystore.location") != NULL)
+		open_kafka_store(c, &p, file, true);
+	kv_free(&p);
+}
+
+/* ------------------------------------------------------------ Kafka's libs */
+
+static const char *
+needed_zk_version(const struct check_ctx *c, char **found_dir)
+{
+	const char *v = kv_get(&c->answers, "zookeeper.version");
+	DIR *d;
+	struct dirent *de;
+
+	*found_dir = NULL;
+	if (v != NULL)
+		return v;
+	d = opendir(c->dir);
+	if (d == NULL)
+		return NULL;
+	while ((de = readdir(d)) != NULL) {
+		if (str_starts_with(de->d_name, "apache-zookeeper-") &&
+		    str_ends_with(de->d_name, "-bin")) {
+			size_t n = strlen(de->d_name) - strlen("apache-zookeeper-") - strlen("-bin");
+
+			*found_dir = xstrndup(de->d_name + strlen("apache-zookeeper-"), n);
+			break;
+		}
+	}
+	closedir(d);
+	return *found_dir;
+}
+
+void
+check_kafka_libs(struct check_ctx *c, const char *kafka)
+{
+	char *libs = xasprintf("%s/libs", kafka), *path = check_path(c, libs);
+	char *found_dir = NULL;
+	const char *need = needed_zk_version(c, &found_dir);
+	struct strlist zk = { 0 }, jute = { 0 };
+	bool netty = false;
+	DIR *d = opendir(path);
+	struct dirent *de;
+
+	if (d == NULL) {
+		free(libs);
+		free(path);
+		free(found_dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *n = de->d_name;
+
+		if (!str_ends_with(n, ".jar"))
+			continue;
+		if (str_starts_with(n, "zookeeper-jute-"))
+			strlist_push(&jute, n);
+		else if (str_starts_with(n, "zookeeper-") && n[10] >= '0' && n[10] <= '9')
+			strlist_push(&zk, n);
+		else if (str_starts_with(n, "netty-"))
+			netty = true;
+	}
+	closedir(d);
+	if (zk.len == 0) {
+		check_add(c->r, CHECK_PROBLEM, libs, _("holds no ZooKeeper jar: Kafka cannot reach ZooKeeper"));
+		check_hint(c->r, _("run the jars step: zktls-wizard --batch --steps jars DIR"));
+	} else if (zk.len > 1) {
+		struct buf list;
+
+		buf_init(&list);
+		for (size_t i = 0; i < zk.len; i++)
+			buf_printf(&list, "%s%s", i ? ", " : "", zk.items[i]);
+		check_add(c->r, CHECK_PROBLEM, libs,
+		    _("holds %zu ZooKeeper jars (%s): Kafka puts every jar in libs/ on its "
+		      "classpath, and which ZooKeeper client it gets is chance"), zk.len, list.data);
+		check_hint(c->r, _("keep only zookeeper-%s.jar there (the article: rm -v the 3.4 jar)"),
+		     need != NULL ? need : "3.5.5");
+		buf_free(&list);
+	} else {
+		const char *n = zk.items[0];
+		char *version = xstrndup(n + 10, strlen(n) - 10 - 4);
+
+		if (version_compare(version, "3.5.5") < 0) {
+			check_add(c->r, CHECK_PROBLEM, libs,
+			    _("holds %s: ZooKeeper's client learned TLS in 3.5.5"), n);
+			check_hint(c->r, _("swap it for the 3.5 jars: zktls-wizard --batch --steps jars DIR"));
+		} else if (need != NULL && strcmp(version, need) != 0) {
+			check_add(c->r, CHECK_PROBLEM, libs,
+			    _("holds %s, but the configuration is for ZooKeeper %s"), n, need);
+		} else {
+			check_add(c->r, CHECK_OK, libs, _("holds exactly one ZooKeeper jar: %s"), n);
+		}
+		if (version_compare(version, "3.5") >= 0) {
+			char *want = xasprintf("zookeeper-jute-%s.jar", version);
+
+			if (!strlist_contains(&jute, want))
+				check_add(c->r, CHECK_PROBLEM, libs,
+				    _("lacks %s, which ZooKeeper %s's client needs"), want, version);
+			free(want);
+		}
+		free(version);
+	}
+	if (!netty)
+		check_add(c->r, CHECK_PROBLEM, libs,
+		    _("holds no Netty jar: the ZooKeeper client needs Netty for TLS"));
+	strlist_free(&zk);
+	strlist_free(&jute);
+	free(found_dir);
+	free(libs);
+	free(path);
+}
