@@ -11,50 +11,13 @@
 #include "check_int.h"
 #include "fsutil.h"
 #include "i18n.h"
+#include "plan.h"
 #include "util.h"
 
-/* zktls-wizard.conf: "key = value", # comments. */
-static void
-answers_read(const char *s, size_t n, struct kvlist *out)
+const char *
+check_answer(const struct check_ctx *c, const char *key)
 {
-	size_t i = 0;
-
-	while (i < n) {
-		size_t end = i;
-		const char *eq;
-		char *line;
-
-		while (end < n && s[end] != '\n')
-			end++;
-		line = xstrndup(s + i, end - i);
-		i = end + 1;
-		eq = strchr(line, '=');
-		if (line[0] != '#' && eq != NULL) {
-			size_t klen = (size_t)(eq - line);
-			const char *v = eq + 1;
-			size_t vlen;
-
-			while (klen > 0 && (line[klen - 1] == ' ' || line[klen - 1] == '\t'))
-				klen--;
-			while (*v == ' ' || *v == '\t')
-				v++;
-			vlen = strlen(v);
-			while (vlen > 0 && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t' ||
-					    v[vlen - 1] == '\r'))
-				vlen--;
-			{
-				char *key = xstrndup(line, klen), *value = xstrndup(v, vlen);
-				size_t k0 = 0;
-
-				while (key[k0] == ' ' || key[k0] == '\t')
-					k0++;
-				kv_put(out, key + k0, value);
-				free(key);
-				secure_free_str(value);
-			}
-		}
-		secure_free_str(line);
-	}
+	return plan_is_set(c->answers, key) ? plan_get(c->answers, key) : NULL;
 }
 
 char *
@@ -130,7 +93,7 @@ list_dir(const char *dir, struct strlist *out)
 static void
 ctx_free(struct check_ctx *c)
 {
-	kv_free(&c->answers);
+	plan_free(c->answers);
 	kv_free(&c->zoo);
 	kv_free(&c->jvm);
 	for (size_t i = 0; i < c->nstores; i++)
@@ -162,11 +125,13 @@ check_dir(const char *dir, struct check_report *r, struct msg *err)
 		return msg_set(err, _("%s: not a directory"), dir);
 	c.dir = dir;
 	c.r = r;
+	c.answers = plan_new();
 	c.real_dir = realpath(dir, NULL);
 	list_dir(dir, &names);
 
 	if (check_read_rel(&c, "zktls-wizard.conf", &data, &len, &e) == 0) {
-		answers_read(data, len, &c.answers);
+		/* What does not read is left out: the files are what check judges. */
+		(void)answers_parse(c.answers, data, len, "zktls-wizard.conf", ORIGIN_FILE, &e);
 		secure_wipe(data, len);
 		free(data);
 	}
@@ -223,7 +188,7 @@ check_dir(const char *dir, struct check_report *r, struct msg *err)
 			check_client_config(&c, names.items[i]);
 	/* ZooKeeper's certificate must name what the clients connect to. */
 	{
-		const char *h = kv_get(&c.answers, "zookeeper.host");
+		const char *h = check_answer(&c, "zookeeper.host");
 
 		if (h != NULL && !strlist_contains(&c.zk_hosts, h)) {
 			strlist_push(&c.zk_hosts, h);

@@ -14,6 +14,7 @@
 #include "check.h"
 #include "javafmt.h"
 #include "keystore.h"
+#include "plan.h"
 #include "util.h"
 
 /* Configuration files are small; a keystore of a few KiB. Anything far larger is not ours. */
@@ -61,7 +62,7 @@ struct check_ctx {
 	const char *dir;
 	char *real_dir;
 	struct check_report *r;
-	struct kvlist answers;  /* zktls-wizard.conf, when there */
+	struct plan *answers;   /* zktls-wizard.conf, when there */
 	struct kvlist zoo;      /* zoo.cfg */
 	struct kvlist jvm;      /* -D flags of SERVER_JVMFLAGS and JVMFLAGS in java.env */
 	bool have_zoo;
@@ -78,6 +79,9 @@ struct check_ctx {
 };
 
 /* ------------------------------------------------------------ check.c: files */
+
+/* What zktls-wizard.conf sets for key, or NULL: check goes by answers given, not defaults. */
+const char *check_answer(const struct check_ctx *c, const char *key);
 
 /* path as the files name it: relative to DIR unless absolute. */
 char *check_path(const struct check_ctx *c, const char *path);
@@ -97,8 +101,6 @@ void check_mode(struct check_ctx *c, const char *rel);
 /* The store at path opened as type with password; once per path, type and password. */
 struct store *store_open(struct check_ctx *c, const char *path, enum store_type type,
 			 const char *password);
-/* A type as the programs spell it (JKS, PKCS12, PEM, any case); -1 otherwise. */
-int check_store_type(const char *text, enum store_type *out);
 /* ZooKeeper's X509Util, when no type is set: from the file name's end. */
 int store_type_from_name(const char *path, enum store_type *out);
 X509 *store_leaf(const struct store *s);

@@ -117,7 +117,7 @@ open_kafka_store(struct check_ctx *c, const struct kvlist *p, const char *file, 
 
 	if (loc == NULL)
 		return NULL;
-	if (type != NULL && check_store_type(type, &t) != 0) {
+	if (type != NULL && store_type_from_text(type, true, &t) != 0) {
 		check_add(c->r, CHECK_PROBLEM, file, _("unknown store type %s"), type);
 		return NULL;
 	}
@@ -192,6 +192,49 @@ check_broker(struct check_ctx *c, const char *file, const struct kvlist *p)
 	free(name);
 }
 
+/* A ZooKeeper client's keystore or truststore from its -Dzookeeper.ssl.* options; NULL if none. */
+static struct store *
+args_store(struct check_ctx *c, const struct kvlist *d, const char *file, bool key)
+{
+	const char *which = key ? "keyStore" : "trustStore";
+	char *name = xasprintf("zookeeper.ssl.%s.location", which);
+	const char *loc = kv_get(d, name), *type, *pw;
+	struct store *s = NULL;
+	enum store_type t;
+
+	free(name);
+	if (loc == NULL) {
+		if (key)
+			check_add(c->r, CHECK_PROBLEM, file,
+				  _("no zookeeper.ssl.keyStore.location: ZooKeeper wants a client "
+				    "certificate"));
+		else
+			check_add(c->r, CHECK_PROBLEM, file,
+				  _("no zookeeper.ssl.trustStore.location: the client cannot check "
+				    "ZooKeeper's certificate"));
+		return NULL;
+	}
+	name = xasprintf("zookeeper.ssl.%s.type", which);
+	type = kv_get(d, name);
+	free(name);
+	name = xasprintf("zookeeper.ssl.%s.password", which);
+	pw = kv_get(d, name);
+	free(name);
+	if (type != NULL ? store_type_from_text(type, true, &t) != 0
+			 : store_type_from_name(loc, &t) != 0) {
+		if (key)
+			check_add(c->r, CHECK_PROBLEM, file,
+				  _("cannot tell the type of %s: set zookeeper.ssl.keyStore.type"), loc);
+		else
+			check_add(c->r, CHECK_PROBLEM, file,
+				  _("cannot tell the type of %s: set zookeeper.ssl.trustStore.type"),
+				  loc);
+	} else {
+		s = store_open(c, loc, t, pw != NULL ? pw : "");
+	}
+	return s;
+}
+
 /* NAME.zk-tls.args: the JVM options of a ZooKeeper client (a broker or a CLI tool). */
 void
 check_args(struct check_ctx *c, const char *file)
@@ -199,11 +242,10 @@ check_args(struct check_ctx *c, const char *file)
 	struct strlist words = { 0 };
 	struct kvlist d = { 0 };
 	struct msg err = { "" };
-	const char *v, *loc;
+	const char *v;
 	char *data = NULL;
 	size_t len;
-	enum store_type t;
-	struct store *ks = NULL, *ts = NULL;
+	struct store *ks, *ts;
 
 	check_mode(c, file);
 	if (check_read_rel(c, file, &data, &len, &err) != 0) {
@@ -228,35 +270,12 @@ check_args(struct check_ctx *c, const char *file)
 		check_add(c->r, CHECK_PROBLEM, file,
 		    _("zookeeper.client.secure is not true: the client connects in plaintext"));
 
-	loc = kv_get(&d, "zookeeper.ssl.keyStore.location");
-	v = kv_get(&d, "zookeeper.ssl.keyStore.type");
-	if (loc == NULL) {
-		check_add(c->r, CHECK_PROBLEM, file,
-		    _("no zookeeper.ssl.keyStore.location: ZooKeeper wants a client certificate"));
-	} else if (v != NULL ? check_store_type(v, &t) != 0 : store_type_from_name(loc, &t) != 0) {
-		check_add(c->r, CHECK_PROBLEM, file, _("cannot tell the type of %s: set "
-						 "zookeeper.ssl.keyStore.type"), loc);
-	} else {
-		v = kv_get(&d, "zookeeper.ssl.keyStore.password");
-		ks = store_open(c, loc, t, v != NULL ? v : "");
-		if (!check_keystore(c, ks, file))
-			ks = NULL;
-	}
-	loc = kv_get(&d, "zookeeper.ssl.trustStore.location");
-	v = kv_get(&d, "zookeeper.ssl.trustStore.type");
-	if (loc == NULL) {
-		check_add(c->r, CHECK_PROBLEM, file,
-		    _("no zookeeper.ssl.trustStore.location: the client cannot check ZooKeeper's "
-		      "certificate"));
-	} else if (v != NULL ? check_store_type(v, &t) != 0 : store_type_from_name(loc, &t) != 0) {
-		check_add(c->r, CHECK_PROBLEM, file, _("cannot tell the type of %s: set "
-						 "zookeeper.ssl.trustStore.type"), loc);
-	} else {
-		v = kv_get(&d, "zookeeper.ssl.trustStore.password");
-		ts = store_open(c, loc, t, v != NULL ? v : "");
-		if (!check_truststore(c, ts, file))
-			ts = NULL;
-	}
+	ks = args_store(c, &d, file, true);
+	if (ks != NULL && !check_keystore(c, ks, file))
+		ks = NULL;
+	ts = args_store(c, &d, file, false);
+	if (ts != NULL && !check_truststore(c, ts, file))
+		ts = NULL;
 	/* Both directions of the handshake with ZooKeeper. */
 	if (ks != NULL && ts != NULL)
 		check_chain(c, ks, ts, file, file);
@@ -299,7 +318,7 @@ check_client_config(struct check_ctx *c, const char *file)
 static const char *
 needed_zk_version(const struct check_ctx *c, char **found_dir)
 {
-	const char *v = kv_get(&c->answers, "zookeeper.version");
+	const char *v = check_answer(c, "zookeeper.version");
 	DIR *d;
 	struct dirent *de;
 

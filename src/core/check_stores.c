@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include <openssl/crypto.h>
@@ -20,20 +19,6 @@
 #include "keystore.h"
 #include "pki.h"
 #include "util.h"
-
-int
-check_store_type(const char *text, enum store_type *out)
-{
-	if (strcasecmp(text, "jks") == 0)
-		*out = STORE_JKS;
-	else if (strcasecmp(text, "pkcs12") == 0)
-		*out = STORE_PKCS12;
-	else if (strcasecmp(text, "pem") == 0)
-		*out = STORE_PEM;
-	else
-		return -1;
-	return 0;
-}
 
 /* ZooKeeper's X509Util, when no type is set: from the file name's end. */
 int

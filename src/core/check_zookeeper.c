@@ -191,12 +191,53 @@ check_factory(struct check_ctx *c)
 	}
 }
 
+/* ZooKeeper's keystore (ssl.keyStore.*) or truststore (ssl.trustStore.*); NULL if none. */
+static struct store *
+zk_store(struct check_ctx *c, bool key)
+{
+	const char *which = key ? "keyStore" : "trustStore";
+	char *name = xasprintf("ssl.%s.location", which);
+	const char *loc = zk_get(c, name), *type, *pw;
+	struct store *s = NULL;
+	enum store_type t;
+
+	free(name);
+	if (loc == NULL) {
+		if (key)
+			check_add(c->r, CHECK_PROBLEM, "zoo.cfg",
+				  _("no ssl.keyStore.location: TLS cannot work"));
+		else
+			check_add(c->r, CHECK_PROBLEM, "zoo.cfg",
+				  _("no ssl.trustStore.location: ZooKeeper cannot check client "
+				    "certificates"));
+		return NULL;
+	}
+	name = xasprintf("ssl.%s.type", which);
+	type = zk_get(c, name);
+	free(name);
+	name = xasprintf("ssl.%s.password", which);
+	pw = zk_get(c, name);
+	free(name);
+	if (type != NULL ? store_type_from_text(type, true, &t) != 0
+			 : store_type_from_name(loc, &t) != 0) {
+		if (key)
+			check_add(c->r, CHECK_PROBLEM, "zoo.cfg",
+				  _("ZooKeeper cannot tell the type of %s: set ssl.keyStore.type"), loc);
+		else
+			check_add(c->r, CHECK_PROBLEM, "zoo.cfg",
+				  _("ZooKeeper cannot tell the type of %s: set ssl.trustStore.type"),
+				  loc);
+	} else {
+		s = store_open(c, loc, t, pw != NULL ? pw : "");
+	}
+	return s;
+}
+
 void
 check_zoo_cfg(struct check_ctx *c)
 {
 	const char *v, *addr;
-	struct store *ks = NULL, *ts = NULL;
-	enum store_type t;
+	struct store *ks, *ts;
 	bool admin;
 
 	check_mode(c, "zoo.cfg");
@@ -246,39 +287,12 @@ check_zoo_cfg(struct check_ctx *c)
 		    _("ssl.clientAuth=%s: clients without a certificate are let in"), v);
 
 	/* The keystore and truststore. */
-	v = zk_get(c, "ssl.keyStore.location");
-	if (v == NULL) {
-		check_add(c->r, CHECK_PROBLEM, "zoo.cfg", _("no ssl.keyStore.location: TLS cannot work"));
-	} else {
-		const char *type = zk_get(c, "ssl.keyStore.type");
-		const char *pw = zk_get(c, "ssl.keyStore.password");
-
-		if (type != NULL ? check_store_type(type, &t) != 0 : store_type_from_name(v, &t) != 0) {
-			check_add(c->r, CHECK_PROBLEM, "zoo.cfg",
-			    _("ZooKeeper cannot tell the type of %s: set ssl.keyStore.type"), v);
-		} else {
-			ks = store_open(c, v, t, pw != NULL ? pw : "");
-			if (check_keystore(c, ks, "zoo.cfg"))
-				c->zk_keystore = ks;
-		}
-	}
-	v = zk_get(c, "ssl.trustStore.location");
-	if (v == NULL) {
-		check_add(c->r, CHECK_PROBLEM, "zoo.cfg",
-		    _("no ssl.trustStore.location: ZooKeeper cannot check client certificates"));
-	} else {
-		const char *type = zk_get(c, "ssl.trustStore.type");
-		const char *pw = zk_get(c, "ssl.trustStore.password");
-
-		if (type != NULL ? check_store_type(type, &t) != 0 : store_type_from_name(v, &t) != 0) {
-			check_add(c->r, CHECK_PROBLEM, "zoo.cfg",
-			    _("ZooKeeper cannot tell the type of %s: set ssl.trustStore.type"), v);
-		} else {
-			ts = store_open(c, v, t, pw != NULL ? pw : "");
-			if (check_truststore(c, ts, "zoo.cfg"))
-				c->zk_truststore = ts;
-		}
-	}
+	ks = zk_store(c, true);
+	if (ks != NULL && check_keystore(c, ks, "zoo.cfg"))
+		c->zk_keystore = ks;
+	ts = zk_store(c, false);
+	if (ts != NULL && check_truststore(c, ts, "zoo.cfg"))
+		c->zk_truststore = ts;
 	if (c->zk_keystore != NULL && c->zk_truststore != NULL)
 		check_chain(c, c->zk_keystore, c->zk_truststore, c->zk_keystore->path, "zoo.cfg");
 

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
@@ -38,19 +39,28 @@
 static const char jks_whitener[] = "Mighty Aphrodite";
 
 int
-store_type_parse(const char *text, enum store_type *out)
+store_type_from_text(const char *text, bool any_case, enum store_type *out)
 {
+	static const struct {
+		const char *name;
+		enum store_type type;
+	} names[] = { { "jks", STORE_JKS }, { "pkcs12", STORE_PKCS12 }, { "pem", STORE_PEM } };
+
 	if (text == NULL)
 		return -1;
-	if (strcmp(text, "jks") == 0)
-		*out = STORE_JKS;
-	else if (strcmp(text, "pkcs12") == 0)
-		*out = STORE_PKCS12;
-	else if (strcmp(text, "pem") == 0)
-		*out = STORE_PEM;
-	else
-		return -1;
-	return 0;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (any_case ? strcasecmp(text, names[i].name) == 0
+			     : strcmp(text, names[i].name) == 0) {
+			*out = names[i].type;
+			return 0;
+		}
+	return -1;
+}
+
+int
+store_type_parse(const char *text, enum store_type *out)
+{
+	return store_type_from_text(text, false, out);
 }
 
 const char *

@@ -9,6 +9,7 @@
 #ifndef ZK_KEYSTORE_H
 #define ZK_KEYSTORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,7 +25,12 @@ enum store_type {
 	STORE_PEM,
 };
 
-/* "jks", "pkcs12", "pem"; -1 for anything else. */
+/*
+ * "jks", "pkcs12", "pem" (with any_case also as Java's KeyStore.getInstance
+ * and ZooKeeper take them: JKS, PKCS12, Pem, ...); -1 for anything else.
+ */
+int store_type_from_text(const char *text, bool any_case, enum store_type *out);
+/* The answers' spelling: store_type_from_text(text, false, out). */
 int store_type_parse(const char *text, enum store_type *out);
 /* What keytool -list prints as "Keystore type". */
 const char *store_type_java_name(enum store_type t);
