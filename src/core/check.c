@@ -43,6 +43,26 @@ check_read_rel(const struct check_ctx *c, const char *rel, char **data, size_t *
 	return rc;
 }
 
+int
+check_load_props(struct check_ctx *c, const char *rel, struct kvlist *out, bool report,
+		 struct msg *err)
+{
+	char *data = NULL;
+	size_t len = 0;
+	struct msg why = { "" };
+
+	if (check_read_rel(c, rel, &data, &len, err) != 0)
+		return -1;
+	if (props_parse(data, len, out, &why) != 0 && report) {
+		check_add(c->r, CHECK_PROBLEM, rel, _("Java cannot read it: %s"), why.text);
+		check_hint(c->r, _("a backslash followed by u starts \\uXXXX (four hex digits); "
+				   "write a lone backslash as \\\\"));
+	}
+	secure_wipe(data, len);
+	free(data);
+	return 0;
+}
+
 bool
 check_exists_rel(const struct check_ctx *c, const char *rel)
 {
@@ -142,20 +162,14 @@ check_dir(const char *dir, struct check_report *r, struct msg *err)
 
 		if (!str_ends_with(n, ".properties") || str_starts_with(n, "log4j"))
 			continue;
-		if (check_read_rel(&c, n, &data, &len, &e) != 0)
+		if (check_load_props(&c, n, &p, false, &e) != 0)
 			continue;
-		props_parse(data, len, &p);
-		secure_wipe(data, len);
-		free(data);
 		if (kv_get(&p, "broker.id") != NULL || kv_get(&p, "zookeeper.connect") != NULL)
 			strlist_push(&brokers, n);
 		kv_free(&p);
 	}
-	if (check_read_rel(&c, "zoo.cfg", &data, &len, &e) == 0) {
+	if (check_load_props(&c, "zoo.cfg", &c.zoo, true, &e) == 0) {
 		c.have_zoo = true;
-		props_parse(data, len, &c.zoo);
-		secure_wipe(data, len);
-		free(data);
 	} else if (brokers.len == 0) {
 		strlist_free(&names);
 		ctx_free(&c);
@@ -172,11 +186,8 @@ check_dir(const char *dir, struct check_report *r, struct msg *err)
 	for (size_t i = 0; i < brokers.len; i++) {
 		struct kvlist p = { 0 };
 
-		if (check_read_rel(&c, brokers.items[i], &data, &len, &e) != 0)
+		if (check_load_props(&c, brokers.items[i], &p, true, &e) != 0)
 			continue;
-		props_parse(data, len, &p);
-		secure_wipe(data, len);
-		free(data);
 		check_broker(&c, brokers.items[i], &p);
 		kv_free(&p);
 	}

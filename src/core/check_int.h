@@ -92,6 +92,12 @@ char *check_path(const struct check_ctx *c, const char *path);
 int check_read_file(const char *path, size_t max, char **data, size_t *len, struct msg *err);
 int check_read_rel(const struct check_ctx *c, const char *rel, char **data, size_t *len,
 		   struct msg *err);
+/*
+ * rel read as Java reads a properties file; -1 (err says why) when it
+ * cannot be read.  With report, a file Java refuses is a problem.
+ */
+int check_load_props(struct check_ctx *c, const char *rel, struct kvlist *out, bool report,
+		     struct msg *err);
 bool check_exists_rel(const struct check_ctx *c, const char *rel);
 /* Files that hold a key or a password must not be readable by others (DESIGN §5). */
 void check_mode(struct check_ctx *c, const char *rel);

@@ -297,15 +297,10 @@ check_client_config(struct check_ctx *c, const char *file)
 {
 	struct kvlist p = { 0 };
 	struct msg err = { "" };
-	char *data = NULL;
-	size_t len;
 
-	if (check_read_rel(c, file, &data, &len, &err) != 0)
+	if (check_load_props(c, file, &p, true, &err) != 0)
 		return;
 	check_mode(c, file);
-	props_parse(data, len, &p);
-	secure_wipe(data, len);
-	free(data);
 	if (kv_get(&p, "ssl.truststore.location") != NULL)
 		open_kafka_store(c, &p, file, false);
 	if (kv_get(&p, "ssl.keystore.location") != NULL)
