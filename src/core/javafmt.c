@@ -110,6 +110,7 @@ static char *
 jstr_steal(struct jstr *j)
 {
 	jstr_flush(j);
+	buf_add(&j->b, "", 0); /* terminated even when empty */
 	return buf_steal(&j->b, NULL);
 }
 
@@ -206,7 +207,7 @@ struct line_reader {
 static int
 read_line(struct line_reader *lr)
 {
-	bool skip_blank = true, began = false, backslash = false;
+	bool skip_blank = true, continued = false, backslash = false;
 
 	lr->line.len = 0;
 	for (;;) {
@@ -228,10 +229,11 @@ read_line(struct line_reader *lr)
 		if (skip_blank) {
 			if (is_prop_blank(c))
 				continue;
-			if (!began && (c == '\r' || c == '\n'))
+			/* Blank lines are skipped, except right after a continuation: it ends there. */
+			if (!continued && (c == '\r' || c == '\n'))
 				continue;
 			skip_blank = false;
-			began = true;
+			continued = false;
 		}
 		if (lr->line.len == 0 && (c == '#' || c == '!')) {
 			/* A comment, up to and with its line end; at the end of the file, the end. */
@@ -264,7 +266,7 @@ read_line(struct line_reader *lr)
 		/* A continuation: the backslash goes, the next line's blanks too. */
 		lr->line.len--;
 		skip_blank = true;
-		began = false;
+		continued = true;
 		backslash = false;
 		if (c == '\r')
 			lr->skip_lf = true;
@@ -763,6 +765,7 @@ flag_upper(const char *flag)
 	int u;
 
 	buf_init(&b);
+	buf_adds(&b, "");
 	while ((u = next_unit(s, n, &i, &low)) >= 0) {
 		size_t k;
 
@@ -814,7 +817,10 @@ entry_put(struct jaas_entry *e, char *key, char *value)
 	e->noptions++;
 }
 
-/* JaasConfig.parseAppConfigurationEntry: one module; the tokenizer is at its name. */
+/*
+ * JaasConfig.parseAppConfigurationEntry: one module; the tokenizer is at its
+ * name.  The messages are Kafka's own words, as its log shows them.
+ */
 static int
 parse_entry(struct tokenizer *t, struct jaas_entry *e, struct msg *err)
 {
@@ -822,15 +828,14 @@ parse_entry(struct tokenizer *t, struct jaas_entry *e, struct msg *err)
 
 	e->module = tk_take(t);
 	if (tk_next(t) == TT_EOF)
-		return msg_set(err, _("Login module control flag not specified in JAAS config"));
+		return msg_set(err, "Login module control flag not specified in JAAS config");
 	flag = tk_take(t);
 	if (flag == NULL)
-		return msg_set(err, _("Login module control flag is not available in the JAAS "
-				      "config"));
+		return msg_set(err, "Login module control flag is not available in the JAAS config");
 	e->flag = flag_upper(flag);
 	if (strcmp(e->flag, "REQUIRED") != 0 && strcmp(e->flag, "REQUISITE") != 0 &&
 	    strcmp(e->flag, "SUFFICIENT") != 0 && strcmp(e->flag, "OPTIONAL") != 0) {
-		msg_set(err, _("Invalid login module control flag '%s' in JAAS config"), flag);
+		msg_set(err, "Invalid login module control flag '%s' in JAAS config", flag);
 		free(flag);
 		return -1;
 	}
@@ -839,7 +844,7 @@ parse_entry(struct tokenizer *t, struct jaas_entry *e, struct msg *err)
 		char *key = tk_take(t), *value;
 
 		if (tk_next(t) != '=' || tk_next(t) == TT_EOF || !t->has_sval) {
-			msg_set(err, _("Value not specified for key '%s' in JAAS config"),
+			msg_set(err, "Value not specified for key '%s' in JAAS config",
 				key != NULL ? key : "null");
 			free(key);
 			return -1;
@@ -848,9 +853,9 @@ parse_entry(struct tokenizer *t, struct jaas_entry *e, struct msg *err)
 		entry_put(e, key, value);
 	}
 	if (t->ttype != ';')
-		return msg_set(err, _("JAAS config entry not terminated by semi-colon"));
+		return msg_set(err, "JAAS config entry not terminated by semi-colon");
 	if (e->module == NULL || e->module[0] == '\0')
-		return msg_set(err, _("Invalid null or empty login module name"));
+		return msg_set(err, "Invalid null or empty login module name");
 	return 0;
 }
 
@@ -878,7 +883,7 @@ jaas_parse(const char *text, struct jaas_config *out, struct msg *err)
 		out->entries[out->count++] = e;
 	}
 	if (rc == 0 && out->count == 0)
-		rc = msg_set(err, _("Login module not specified in JAAS config"));
+		rc = msg_set(err, "Login module not specified in JAAS config");
 	jstr_free(&t.sval);
 	return rc;
 }

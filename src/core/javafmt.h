@@ -38,8 +38,9 @@ void kv_free(struct kvlist *l);
 /*
  * java.util.Properties.load(InputStream) of Java 9 and later: ISO-8859-1;
  * logical lines joined at an odd number of trailing backslashes, the next
- * line's leading blanks (and blank lines) dropped; # and ! comments at the
- * start of a logical line; the key ends at an unescaped = : or blank;
+ * line's leading blanks dropped (a blank line there ends it); # and !
+ * comments at the start of a logical line; the key ends at an unescaped
+ * = : or blank;
  * escapes \t \n \r \f \uXXXX (pairs of surrogates become one character),
  * any other escaped character is itself.  Values are then trimmed as Java's
  * String.trim() does (ZooKeeper's QuorumPeerConfig and Kafka's ConfigDef
@@ -54,8 +55,9 @@ int props_parse(const char *s, size_t n, struct kvlist *out, struct msg *err);
  * and "..." quote blanks and #; inside quotes a backslash escapes (\n \t \r
  * \f, any other character is itself, and at a line end joins the next
  * line's first non-blank); # outside quotes starts a comment that also
- * drops the unquoted part of the word before it.  A word cut short by the
- * end of the file is kept only if quotes made part of it.
+ * drops the unquoted part of the word before it (quoted parts before it
+ * join the next word).  At the end of the file, an unfinished escape and an
+ * empty word are dropped.
  */
 void argfile_parse(const char *s, size_t n, struct strlist *out);
 
