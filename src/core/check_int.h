@@ -46,6 +46,7 @@ struct store {
 	bool missing;
 	bool compat_p12;        /* configured as JKS, but a PKCS#12 file */
 	bool key_pw_differs;    /* JKS: the store opens, a key does not */
+	bool java_only_pw;      /* the password holds what only Java strings hold */
 	bool as_key, as_trust;  /* how the files use it */
 	struct strlist users;   /* the files that name it with this password */
 	char *why;

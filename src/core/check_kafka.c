@@ -144,6 +144,72 @@ open_kafka_store(struct check_ctx *c, const struct kvlist *p, const char *file, 
 	return s;
 }
 
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Each sasl.jaas.config (also per listener) as Kafka's JaasConfig reads it: exactly one module. */
+static void
+check_jaas(struct check_ctx *c, const char *file, const struct kvlist *p)
+{
+	for (size_t i = 0; i < p->len; i++) {
+		const char *key = p->items[i].key;
+		struct jaas_config jc;
+		struct msg why = { "" };
+
+		if (strcmp(key, "sasl.jaas.config") != 0 && !str_ends_with(key, ".sasl.jaas.config"))
+			continue;
+		if (kv_get(p, key) != p->items[i].value)
+			continue; /* a later line wins */
+		if (jaas_parse(p->items[i].value, &jc, &why) != 0) {
+			check_add(c->r, CHECK_PROBLEM, file, _("%s: Kafka refuses it: %s"), key,
+				  why.text);
+			check_hint(c->r, _("the form is: MODULE FLAG KEY=\"VALUE\" ...; inside the quotes "
+					   "\\\\ is a backslash and \\\" a quote"));
+		} else if (jc.count != 1) {
+			check_add(c->r, CHECK_PROBLEM, file,
+				  _("%s holds %zu login modules: Kafka takes exactly one"), key,
+				  jc.count);
+		} else {
+			const struct jaas_entry *e = &jc.entries[0];
+			const char **names = xcalloc(e->noptions + 1, sizeof *names);
+			struct buf list;
+
+			for (size_t k = 0; k < e->noptions; k++)
+				names[k] = e->options[k].key != NULL ? e->options[k].key : "null";
+			qsort((void *)names, e->noptions, sizeof *names, cmp_str);
+			buf_init(&list);
+			buf_adds(&list, "");
+			for (size_t k = 0; k < e->noptions; k++)
+				buf_printf(&list, "%s%s", k ? ", " : "", names[k]);
+			check_add(c->r, CHECK_OK, file, _("%s reads as Kafka reads it: %s %s (%s)"), key,
+				  e->module, e->flag, list.data);
+			buf_free(&list);
+			free((void *)names);
+		}
+		jaas_free(&jc);
+	}
+}
+
+/* What brokers and clients share: hostname verification, JAAS. */
+static void
+check_kafka_common(struct check_ctx *c, const char *file, const struct kvlist *p)
+{
+	const char *v = kv_get(p, "ssl.endpoint.identification.algorithm");
+
+	if (v != NULL && v[0] == '\0') {
+		check_add(c->r, CHECK_WARNING, file,
+			  _("ssl.endpoint.identification.algorithm is empty: hostname verification "
+			    "is off, so a certificate the CA signed for any name is accepted for "
+			    "every broker"));
+		check_hint(c->r, _("remove the line to check the names again (Kafka's default "
+				   "is https)"));
+	}
+	check_jaas(c, file, p);
+}
+
 void
 check_broker(struct check_ctx *c, const char *file, const struct kvlist *p)
 {
@@ -182,6 +248,7 @@ check_broker(struct check_ctx *c, const char *file, const struct kvlist *p)
 			check_sans(c, ks, &names, file);
 		strlist_free(&names);
 	}
+	check_kafka_common(c, file, p);
 	if (!check_exists_rel(c, args))
 		check_add(c->r, CHECK_WARNING, file,
 		    _("no %s: the broker's ZooKeeper TLS options must come from KAFKA_OPTS, which "
@@ -305,6 +372,7 @@ check_client_config(struct check_ctx *c, const char *file)
 		open_kafka_store(c, &p, file, false);
 	if (kv_get(&p, "ssl.keystore.location") != NULL)
 		open_kafka_store(c, &p, file, true);
+	check_kafka_common(c, file, &p);
 	kv_free(&p);
 }
 

@@ -39,7 +39,7 @@ store_type_from_name(const char *path, enum store_type *out)
 /*
  * The JKS integrity digest alone (jks-format.md §1): tells a wrong store
  * password from a right one whose key opens with another password, which
- * keystore_decode reports alike.  Only for ASCII passwords; else unknown.
+ * keystore_decode reports alike.  1 right, 0 wrong, -1 unknown.
  */
 static int
 jks_store_password_ok(const unsigned char *data, size_t len, const char *password)
@@ -47,29 +47,25 @@ jks_store_password_ok(const unsigned char *data, size_t len, const char *passwor
 	static const char whitener[] = "Mighty Aphrodite";
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned int md_len = 0;
-	EVP_MD_CTX *ctx;
+	struct msg err;
+	struct buf pw;
+	EVP_MD_CTX *ctx = NULL;
 	int ok = -1;
 
-	if (len < 20)
-		return -1;
-	for (const char *p = password; *p != '\0'; p++)
-		if ((unsigned char)*p >= 0x80)
-			return -1;
-	ctx = EVP_MD_CTX_new();
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) != 1)
+	buf_init(&pw);
+	if (len < 20 || jks_password_bytes(password, &pw, &err) != 0)
 		goto done;
-	for (const char *p = password; *p != '\0'; p++) {
-		unsigned char u[2] = { 0, (unsigned char)*p };
-
-		EVP_DigestUpdate(ctx, u, 2);
-	}
-	EVP_DigestUpdate(ctx, whitener, strlen(whitener));
-	EVP_DigestUpdate(ctx, data, len - 20);
-	if (EVP_DigestFinal_ex(ctx, md, &md_len) != 1 || md_len != 20)
+	ctx = EVP_MD_CTX_new();
+	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) != 1 ||
+	    (pw.len > 0 && EVP_DigestUpdate(ctx, pw.data, pw.len) != 1) ||
+	    EVP_DigestUpdate(ctx, whitener, strlen(whitener)) != 1 ||
+	    EVP_DigestUpdate(ctx, data, len - 20) != 1 ||
+	    EVP_DigestFinal_ex(ctx, md, &md_len) != 1 || md_len != 20)
 		goto done;
 	ok = CRYPTO_memcmp(md, data + len - 20, 20) == 0;
 done:
 	EVP_MD_CTX_free(ctx);
+	buf_free_secure(&pw);
 	return ok;
 }
 
@@ -112,6 +108,14 @@ store_open(struct check_ctx *c, const char *path, enum store_type type, const ch
 	if (type == STORE_JKS && len >= 4 && (unsigned char)data[0] == 0x30) {
 		s->compat_p12 = true;
 		type = STORE_PKCS12;
+	}
+	if (javafmt_has_java_only(password)) {
+		/* Java hashes such a char[] as it is; no UTF-8 holds it, so no reader here. */
+		s->status = KS_BAD_PASSWORD;
+		s->java_only_pw = true;
+		secure_wipe(data, len);
+		free(data);
+		return s;
 	}
 	s->status = keystore_decode(type, data, len, password, &s->ks, &err);
 	if (s->status == KS_BAD_PASSWORD && type == STORE_JKS &&
@@ -243,6 +247,15 @@ report_store(struct check_ctx *c, struct store *s)
 		for (size_t i = 0; i < s->users.len; i++)
 			check_add(c->r, CHECK_PROBLEM, s->users.items[i], _("the %s %s does not exist"), role,
 			    s->path);
+		goto done;
+	}
+	if (s->java_only_pw) {
+		check_add(c->r, CHECK_WARNING, s->path,
+			  _("the password that %s gives for it holds U+0000 or half of a UTF-16 "
+			    "surrogate pair (a \\u escape without its partner): check cannot open "
+			    "it as Java would"), from.data);
+		check_hint(c->r, _("write a character beyond U+FFFF as both of its \\u escapes, "
+				   "e.g. \\uD83D\\uDE00"));
 		goto done;
 	}
 	if (s->status != KS_OK && s->key_pw_differs) {

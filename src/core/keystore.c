@@ -340,6 +340,12 @@ bad:
 	return msg_set(err, _("the password is not valid UTF-8"));
 }
 
+int
+jks_password_bytes(const char *password, struct buf *out, struct msg *err)
+{
+	return password_utf16be(password, out, err);
+}
+
 /* SHA-1 over the password's UTF-16BE bytes followed by data. */
 static int
 sha1_pw(const struct buf *pw, const void *data, size_t len, const void *more, size_t more_len,

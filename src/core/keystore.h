@@ -79,6 +79,12 @@ int keystore_encode(enum store_type t, const struct keystore *ks, const char *pa
 enum ks_status keystore_decode(enum store_type t, const void *data, size_t len,
 			       const char *password, struct keystore *out, struct msg *err);
 
+/*
+ * The bytes JKS hashes for a password: Java's char[] (UTF-16 code units,
+ * a character beyond U+FFFF as its surrogate pair), high byte first.  The
+ * password is UTF-8; anything else is refused.  Appended to out.
+ */
+int jks_password_bytes(const char *password, struct buf *out, struct msg *err);
 int jks_encode(const struct keystore *ks, const char *password, int64_t now_ms, struct buf *out,
 	       struct msg *err);
 enum ks_status jks_decode(const void *data, size_t len, const char *password,
