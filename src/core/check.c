@@ -119,18 +119,15 @@ ctx_free(struct check_ctx *c)
 	for (size_t i = 0; i < c->nstores; i++)
 		store_free(c->stores[i]);
 	free(c->stores);
-	for (size_t i = 0; i < c->nhosts; i++) {
-		free(c->hosts[i].name);
-		free(c->hosts[i].address);
-	}
-	free(c->hosts);
+	host_ctx_free(c);
 	strlist_free(&c->zk_hosts);
 	strlist_free(&c->pairs_checked);
 	free(c->real_dir);
 }
 
 int
-check_dir(const char *dir, struct check_report *r, struct msg *err)
+check_dir(const char *dir, const struct check_options *opt, struct check_report *r,
+	  struct msg *err)
 {
 	struct check_ctx c = { 0 };
 	struct strlist names = { 0 }, brokers = { 0 };
@@ -145,6 +142,7 @@ check_dir(const char *dir, struct check_report *r, struct msg *err)
 		return msg_set(err, _("%s: not a directory"), dir);
 	c.dir = dir;
 	c.r = r;
+	c.this_host = opt != NULL && opt->this_host;
 	c.answers = plan_new();
 	c.real_dir = realpath(dir, NULL);
 	list_dir(dir, &names);
@@ -197,13 +195,14 @@ check_dir(const char *dir, struct check_report *r, struct msg *err)
 	for (size_t i = 0; i < names.len; i++)
 		if (str_ends_with(names.items[i], ".config"))
 			check_client_config(&c, names.items[i]);
+	check_article_clients(&c);
 	/* ZooKeeper's certificate must name what the clients connect to. */
 	{
 		const char *h = check_answer(&c, "zookeeper.host");
 
 		if (h != NULL && !strlist_contains(&c.zk_hosts, h)) {
 			strlist_push(&c.zk_hosts, h);
-			host_lookup(&c, h);
+			host_note(&c, h);
 		}
 	}
 	if (c.zk_keystore != NULL)
@@ -221,7 +220,7 @@ check_dir(const char *dir, struct check_report *r, struct msg *err)
 			check_kafka_libs(&c, names.items[i]);
 		free(p);
 	}
-	check_hosts(&c);
+	check_this_host(&c);
 
 	strlist_free(&names);
 	strlist_free(&brokers);

@@ -6,6 +6,7 @@
 #ifndef ZK_CHECK_INT_H
 #define ZK_CHECK_INT_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -30,10 +31,15 @@
 
 void check_add(struct check_report *r, enum check_level level, const char *file,
 	       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A fact about this machine: reported apart, counted only with check_options.this_host. */
+void check_add_host(struct check_report *r, enum check_level level, const char *file,
+		    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void check_addv(struct check_report *r, bool host, enum check_level level, const char *file,
+		const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
 /* Adds a line of advice to the finding added last. */
 void check_hint(struct check_report *r, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Problems first, then warnings, then what is right; per level grouped by file. */
+/* The directory, then this machine; problems first, then warnings, then what is right; grouped by file. */
 void check_report_sort(struct check_report *r);
 
 /* ------------------------------------------------------------ the context */
@@ -55,8 +61,16 @@ struct store {
 
 struct host {
 	char *name;
+	bool looked_up;         /* an answer came (only with this_host) */
 	bool resolves;
 	char *address;          /* the first address, numeric */
+};
+
+/* A port on a named address: checked once the name is looked up. */
+struct port_check {
+	char *file, *what, *address, *hint;
+	long port;
+	int ours_pid;
 };
 
 struct check_ctx {
@@ -72,8 +86,11 @@ struct check_ctx {
 	struct store **stores;
 	size_t nstores;
 	struct store *zk_keystore, *zk_truststore;
-	struct host *hosts;
+	bool this_host;         /* check_options.this_host */
+	struct host *hosts;     /* every name the files give, looked up only with this_host */
 	size_t nhosts;
+	struct port_check *ports;
+	size_t nports;
 	struct strlist zk_hosts;        /* how clients name ZooKeeper */
 	struct strlist pairs_checked;   /* "keystore\ntruststore" already verified */
 	int zk_pid;                     /* this setup's running ZooKeeper, or 0 */
@@ -130,12 +147,20 @@ void store_free(struct store *s);
 
 /* ------------------------------------------------------------ check_host.c */
 
-struct host *host_lookup(struct check_ctx *c, const char *name);
+/* A host name the files give: looked up later, and only with this_host. */
+void host_note(struct check_ctx *c, const char *name);
+/*
+ * Whether port on address (NULL: all) is free, as a fact about this
+ * machine; hint is added when it is not.  A named address waits for its
+ * lookup.
+ */
 void check_port(struct check_ctx *c, const char *file, const char *what, const char *address,
-		long port, int ours_pid);
+		long port, int ours_pid, const char *hint);
 /* The PID in DIR/run/NAME.pid when that process runs in DIR. */
 int running_pid(const struct check_ctx *c, const char *name);
-void check_hosts(struct check_ctx *c);
+/* The names (looked up with this_host), the ports waiting for them, Java. */
+void check_this_host(struct check_ctx *c);
+void host_ctx_free(struct check_ctx *c);
 
 /* ------------------------------------------------------------ check_zookeeper.c */
 
@@ -150,5 +175,10 @@ void check_broker(struct check_ctx *c, const char *file, const struct kvlist *p)
 void check_args(struct check_ctx *c, const char *file);
 void check_client_config(struct check_ctx *c, const char *file);
 void check_kafka_libs(struct check_ctx *c, const char *kafka);
+/*
+ * The article's clients (client.jks) have no argument file: their keystore
+ * is found by its name and checked as ZooKeeper would see it.
+ */
+void check_article_clients(struct check_ctx *c);
 
 #endif

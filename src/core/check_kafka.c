@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
+
 #include "catalog.h"
 #include "check_int.h"
 #include "i18n.h"
@@ -61,7 +63,7 @@ check_connect(struct check_ctx *c, const char *file, const char *connect)
 
 		if (!strlist_contains(&c->zk_hosts, hosts.items[i]))
 			strlist_push(&c->zk_hosts, hosts.items[i]);
-		host_lookup(c, hosts.items[i]);
+		host_note(c, hosts.items[i]);
 		parse_long(ports.items[i], 0, 65535, &port);
 		if (c->secure_port > 0 && port == c->secure_port)
 			check_add(c->r, CHECK_OK, file,
@@ -236,19 +238,22 @@ check_broker(struct check_ctx *c, const char *file, const struct kvlist *p)
 
 		parse_listeners(v, &hosts, &ports);
 		for (size_t i = 0; i < hosts.len; i++) {
-			struct host *h = hosts.items[i][0] != '\0' ? host_lookup(c, hosts.items[i]) : NULL;
+			const char *h = hosts.items[i];
 			long port = 0;
 
-			if (h != NULL && !strlist_contains(&names, h->name))
-				strlist_push(&names, h->name);
-			if (parse_long(ports.items[i], 1, 65535, &port) && (h == NULL || h->resolves))
-				check_port(c, file, name, h != NULL ? h->address : NULL, port, pid);
+			if (h[0] != '\0' && !strlist_contains(&names, h))
+				strlist_push(&names, h);
+			if (parse_long(ports.items[i], 1, 65535, &port))
+				check_port(c, file, name, h[0] != '\0' ? h : NULL, port, pid, NULL);
 		}
 		if (ks != NULL)
 			check_sans(c, ks, &names, file);
 		strlist_free(&names);
 	}
 	check_kafka_common(c, file, p);
+	/* The article passes the same keystore in KAFKA_OPTS: ZooKeeper must trust it too. */
+	if (!check_exists_rel(c, args) && ks != NULL && ks->status == KS_OK && c->zk_truststore != NULL)
+		check_chain(c, ks, c->zk_truststore, file, "zoo.cfg");
 	if (!check_exists_rel(c, args))
 		check_add(c->r, CHECK_WARNING, file,
 		    _("no %s: the broker's ZooKeeper TLS options must come from KAFKA_OPTS, which "
@@ -481,4 +486,113 @@ check_kafka_libs(struct check_ctx *c, const char *kafka)
 	free(found_dir);
 	free(libs);
 	free(path);
+}
+
+/* ------------------------------------------------------------ the article's clients */
+
+/* The first of the client's keystore names that exists in DIR, or NULL. */
+static char *
+client_keystore(const struct check_ctx *c, const char *name)
+{
+	static const char *const article[] = { ".jks", ".p12", "-keystore.pem" };
+	char *key = xasprintf("keystore.%s", name);
+	struct strlist candidates = { 0 };
+	char *found = NULL;
+
+	/* The answers' name for it first (zktls-wizard.conf's store.type), then the article's. */
+	strlist_push(&candidates, plan_get(c->answers, key));
+	free(key);
+	for (size_t i = 0; i < ARRAY_SIZE(article); i++) {
+		char *n = xasprintf("%s%s", name, article[i]);
+
+		if (!strlist_contains(&candidates, n))
+			strlist_push(&candidates, n);
+		free(n);
+	}
+	for (size_t i = 0; i < candidates.len && found == NULL; i++)
+		if (check_exists_rel(c, candidates.items[i]))
+			found = xstrdup(candidates.items[i]);
+	strlist_free(&candidates);
+	return found;
+}
+
+/* The first password known in DIR that opens the store at rel as t: its source file, or NULL. */
+static const char *
+known_password(struct check_ctx *c, const char *rel, enum store_type t, const char **password)
+{
+	char *full = check_path(c, rel), *data = NULL;
+	const char *answer = check_answer(c, "store.password"), *from = NULL;
+	struct msg err;
+	size_t len = 0;
+
+	if (check_read_file(full, CHECK_MAX_FILE, &data, &len, &err) != 0) {
+		free(full);
+		return NULL;
+	}
+	free(full);
+	if (t == STORE_JKS && len >= 4 && (unsigned char)data[0] == 0x30)
+		t = STORE_PKCS12;
+	for (size_t i = 0; i <= c->nstores && from == NULL; i++) {
+		const char *pw = i == 0 ? answer : c->stores[i - 1]->password;
+		struct keystore ks;
+
+		if (pw == NULL || (i > 0 && c->stores[i - 1]->users.len == 0) ||
+		    javafmt_has_java_only(pw))
+			continue;
+		keystore_init(&ks);
+		if (keystore_decode(t, data, len, pw, &ks, &err) == KS_OK) {
+			*password = pw;
+			from = i == 0 ? "zktls-wizard.conf" : c->stores[i - 1]->users.items[0];
+		}
+		keystore_free(&ks);
+	}
+	ERR_clear_error();
+	secure_wipe(data, len);
+	free(data);
+	return from;
+}
+
+void
+check_article_clients(struct check_ctx *c)
+{
+	struct strlist clients = { 0 };
+
+	plan_get_list(c->answers, "clients", &clients);
+	for (size_t i = 0; i < clients.len; i++) {
+		char *args = xasprintf("%s.zk-tls.args", clients.items[i]);
+		char *rel = NULL;
+		const char *from, *pw = NULL;
+		enum store_type t;
+		struct store *s;
+
+		/* With its argument file the client is checked from there. */
+		if (check_exists_rel(c, args) || (rel = client_keystore(c, clients.items[i])) == NULL ||
+		    store_type_from_name(rel, &t) != 0) {
+			free(args);
+			free(rel);
+			continue;
+		}
+		from = known_password(c, rel, t, &pw);
+		if (from == NULL) {
+			check_add(c->r, CHECK_WARNING, rel,
+				  _("the keystore of the client %s (the article's name; its password "
+				    "would be in KAFKA_OPTS, which check cannot see) opens with none "
+				    "of the passwords the other files give"), clients.items[i]);
+			check_hint(c->r, _("write %s to check it, as the wizard does"), args);
+		} else {
+			s = store_open(c, rel, t, pw);
+			if (check_keystore(c, s, from)) {
+				char *who = cert_subject(store_leaf(s));
+
+				if (c->zk_truststore != NULL)
+					check_chain(c, s, c->zk_truststore, rel, "zoo.cfg");
+				check_add(c->r, CHECK_OK, rel,
+					  _("ZooKeeper will know this client as x509:%s"), who);
+				free(who);
+			}
+		}
+		free(args);
+		free(rel);
+	}
+	strlist_free(&clients);
 }

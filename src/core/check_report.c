@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +11,9 @@
 #include "msg.h"
 #include "util.h"
 
-static void
-vadd(struct check_report *r, enum check_level level, const char *file, const char *fmt,
-     va_list ap)
+void
+check_addv(struct check_report *r, bool host, enum check_level level, const char *file,
+	   const char *fmt, va_list ap)
 {
 	struct check_item *it;
 	struct buf text;
@@ -31,10 +32,11 @@ vadd(struct check_report *r, enum check_level level, const char *file, const cha
 	it->text = buf_steal(&text, NULL);
 	it->hint = NULL;
 	it->order = 1;
+	it->host = host;
 	if (level == CHECK_PROBLEM)
-		r->problems++;
+		(*(host ? &r->host_problems : &r->problems))++;
 	else if (level == CHECK_WARNING)
-		r->warnings++;
+		(*(host ? &r->host_warnings : &r->warnings))++;
 }
 
 void
@@ -43,7 +45,18 @@ check_add(struct check_report *r, enum check_level level, const char *file, cons
 	va_list ap;
 
 	va_start(ap, fmt);
-	vadd(r, level, file, fmt, ap);
+	check_addv(r, false, level, file, fmt, ap);
+	va_end(ap);
+}
+
+void
+check_add_host(struct check_report *r, enum check_level level, const char *file,
+	       const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	check_addv(r, true, level, file, fmt, ap);
 	va_end(ap);
 }
 
@@ -91,6 +104,8 @@ sort_cmp(const void *a, const void *b)
 {
 	const struct sort_key *x = a, *y = b;
 
+	if (x->item.host != y->item.host)
+		return x->item.host ? 1 : -1;
 	if (x->item.level != y->item.level)
 		return x->item.level < y->item.level ? -1 : 1;
 	if (x->group != y->group)

@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <dirent.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -310,17 +311,16 @@ check_zoo_cfg(struct check_ctx *c)
 		    _("the AdminServer is on: plain, unauthenticated HTTP on %s:%ld"),
 		    addr != NULL ? addr : "0.0.0.0", port);
 		check_hint(c->r, _("add admin.enableServer=false unless you need it"));
-		check_port(c, "zoo.cfg", _("AdminServer"), addr, port, c->zk_pid);
-		if (c->r->items[c->r->count - 1].level == CHECK_PROBLEM)
-			check_hint(c->r, _("ZooKeeper stops with \"Unable to start AdminServer\" when it "
-				     "cannot bind it; or set admin.enableServer=false"));
+		check_port(c, "zoo.cfg", _("AdminServer"), addr, port, c->zk_pid,
+			   _("ZooKeeper stops with \"Unable to start AdminServer\" when it cannot "
+			     "bind it; or set admin.enableServer=false"));
 	} else {
 		check_add(c->r, CHECK_OK, zk_source(c, "admin.enableServer"), _("the AdminServer is off"));
 	}
 	addr = kv_get(&c->zoo, "secureClientPortAddress");
-	check_port(c, "zoo.cfg", _("ZooKeeper TLS"), addr, c->secure_port, c->zk_pid);
+	check_port(c, "zoo.cfg", _("ZooKeeper TLS"), addr, c->secure_port, c->zk_pid, NULL);
 	check_port(c, "zoo.cfg", _("ZooKeeper plaintext"), kv_get(&c->zoo, "clientPortAddress"),
-		   c->plain_port, c->zk_pid);
+		   c->plain_port, c->zk_pid, NULL);
 }
 
 /* What DIR's marker file says about a directory: its setup, or NULL. */
@@ -356,6 +356,39 @@ dir_has_entries(const char *path)
 }
 
 /* A data directory from an earlier setup is what makes brokers fail with NoAuth. */
+/*
+ * Whether path (as zoo.cfg gives it) lies in DIR.  A data directory
+ * elsewhere (the article's /tmp/zookeeper) is this machine's, not the
+ * directory's: what it holds here says nothing about the machine that will
+ * run the cluster.
+ */
+static bool
+inside_dir(const struct check_ctx *c, const char *path)
+{
+	size_t n;
+
+	if (path[0] != '/')
+		return strncmp(path, "../", 3) != 0 && strcmp(path, "..") != 0;
+	if (c->real_dir == NULL)
+		return false;
+	n = strlen(c->real_dir);
+	return strncmp(path, c->real_dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+static void dd_add(struct check_ctx *c, bool host, enum check_level level, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* A finding about zoo.cfg's data directory: about DIR, or about this machine. */
+static void
+dd_add(struct check_ctx *c, bool host, enum check_level level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	check_addv(c->r, host, level, "zoo.cfg", fmt, ap);
+	va_end(ap);
+}
+
 void
 check_data_dir(struct check_ctx *c)
 {
@@ -363,39 +396,41 @@ check_data_dir(struct check_ctx *c)
 	char *path, *version2, *marker;
 	bool has_cluster_sh = check_exists_rel(c, "cluster.sh");
 	struct stat st;
+	bool host;
 
 	if (v == NULL)
 		return;
 	path = check_path(c, v);
+	host = !inside_dir(c, v);
 	if (lstat(path, &st) != 0) {
-		check_add(c->r, CHECK_OK, "zoo.cfg", _("the data directory %s does not exist yet: a fresh "
+		dd_add(c, host, CHECK_OK, _("the data directory %s does not exist yet: a fresh "
 						 "start"), v);
 		free(path);
 		return;
 	}
 	if (!S_ISDIR(st.st_mode)) {
-		check_add(c->r, CHECK_PROBLEM, "zoo.cfg", _("dataDir %s is not a directory"), v);
+		dd_add(c, host, CHECK_PROBLEM, _("dataDir %s is not a directory"), v);
 		free(path);
 		return;
 	}
 	if (st.st_uid != geteuid()) {
-		check_add(c->r, CHECK_PROBLEM, "zoo.cfg",
+		dd_add(c, host, CHECK_PROBLEM,
 		    _("dataDir %s belongs to another user: ZooKeeper cannot use it"), v);
 		check_hint(c->r, _("choose another zookeeper.data_dir"));
 	}
 	version2 = fs_join(path, "version-2");
 	marker = marker_of(path);
 	if (!dir_has_entries(version2)) {
-		check_add(c->r, CHECK_OK, "zoo.cfg", _("the data directory %s holds no ZooKeeper data"), v);
+		dd_add(c, host, CHECK_OK, _("the data directory %s holds no ZooKeeper data"), v);
 	} else if (marker != NULL && c->real_dir != NULL && strcmp(marker, c->real_dir) == 0) {
-		check_add(c->r, CHECK_OK, "zoo.cfg",
+		dd_add(c, host, CHECK_OK,
 		    _("the data directory %s holds this setup's ZooKeeper data (kept across restarts)"),
 		    v);
 		check_hint(c->r, _("if a broker stops with \"KeeperErrorCode = NoAuth for /brokers/ids\" "
 			     "after the certificates changed: ./cluster.sh cleanup && ./cluster.sh "
 			     "start"));
 	} else {
-		check_add(c->r, has_cluster_sh ? CHECK_PROBLEM : CHECK_WARNING, "zoo.cfg",
+		dd_add(c, host, has_cluster_sh ? CHECK_PROBLEM : CHECK_WARNING,
 		    _("the data directory %s holds ZooKeeper data left from an earlier setup%s%s"),
 		    v, marker != NULL ? " in " : "", marker != NULL ? marker : "");
 		check_hint(c->r, _("its znodes may carry ACLs for that setup's certificates: a broker "
