@@ -118,6 +118,15 @@ store_open(struct check_ctx *c, const char *path, enum store_type type, const ch
 		return s;
 	}
 	s->status = keystore_decode(type, data, len, password, &s->ks, &err);
+	if (s->status == KS_OK && !store_password_java_ok(type, password) &&
+	    (type == STORE_PKCS12 || key_entry(s) != NULL)) {
+		/* OpenSSL opens it, Java does not: what counts is Java. */
+		keystore_free(&s->ks);
+		keystore_init(&s->ks);
+		s->status = KS_BAD_PASSWORD;
+		msg_set(&err, _("Java opens PKCS#12 files and PEM keys only with a password of "
+				"printable ASCII characters: \"Password is not ASCII\""));
+	}
 	if (s->status == KS_BAD_PASSWORD && type == STORE_JKS &&
 	    jks_store_password_ok((const unsigned char *)data, len, password) == 1)
 		s->key_pw_differs = true;

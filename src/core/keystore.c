@@ -340,6 +340,18 @@ bad:
 	return msg_set(err, _("the password is not valid UTF-8"));
 }
 
+bool
+store_password_java_ok(enum store_type t, const char *password)
+{
+	if (t == STORE_JKS)
+		return true;
+	/* com.sun.crypto.provider.PBEKey: only U+0020 to U+007E */
+	for (const unsigned char *p = (const unsigned char *)password; *p != '\0'; p++)
+		if (*p < 0x20 || *p > 0x7E)
+			return false;
+	return true;
+}
+
 int
 jks_password_bytes(const char *password, struct buf *out, struct msg *err)
 {

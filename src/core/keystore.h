@@ -80,6 +80,12 @@ enum ks_status keystore_decode(enum store_type t, const void *data, size_t len,
 			       const char *password, struct keystore *out, struct msg *err);
 
 /*
+ * Whether Java can open a key of type t with password: PKCS#12 and PEM keys
+ * go through Java's PBEKey, which refuses any character outside U+0020 to
+ * U+007E ("Password is not ASCII"); JKS takes any.
+ */
+bool store_password_java_ok(enum store_type t, const char *password);
+/*
  * The bytes JKS hashes for a password: Java's char[] (UTF-16 code units,
  * a character beyond U+FFFF as its surrogate pair), high byte first.  The
  * password is UTF-8; anything else is refused.  Appended to out.
