@@ -11,25 +11,35 @@
 #include "msg.h"
 #include "util.h"
 
-void
+/* The whole text however long (200 brokers' names make a long line). */
+static char *
+vformat(const char *fmt, va_list ap)
+{
+	va_list again;
+	char *text;
+	int n;
+
+	va_copy(again, ap);
+	n = vsnprintf(NULL, 0, fmt, again);
+	va_end(again);
+	if (n < 0)
+		return xstrdup(fmt);
+	text = xmalloc((size_t)n + 1);
+	vsnprintf(text, (size_t)n + 1, fmt, ap);
+	return text;
+}
+
+__attribute__((format(printf, 5, 0))) void
 check_addv(struct check_report *r, bool host, enum check_level level, const char *file,
 	   const char *fmt, va_list ap)
 {
 	struct check_item *it;
-	struct buf text;
 
-	buf_init(&text);
-	{
-		char line[ZK_MSG_MAX];
-
-		vsnprintf(line, sizeof line, fmt, ap);
-		buf_adds(&text, line);
-	}
 	r->items = xrealloc(r->items, (r->count + 1) * sizeof *r->items);
 	it = &r->items[r->count++];
 	it->level = level;
 	it->file = xstrdup(file != NULL ? file : "");
-	it->text = buf_steal(&text, NULL);
+	it->text = vformat(fmt, ap);
 	it->hint = NULL;
 	it->order = 1;
 	it->host = host;
@@ -64,18 +74,18 @@ void
 check_hint(struct check_report *r, const char *fmt, ...)
 {
 	struct check_item *it = &r->items[r->count - 1];
-	char line[ZK_MSG_MAX];
-	char *joined;
+	char *line, *joined;
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof line, fmt, ap);
+	line = vformat(fmt, ap);
 	va_end(ap);
 	if (it->hint == NULL) {
-		it->hint = xstrdup(line);
+		it->hint = line;
 	} else {
 		joined = xasprintf("%s\n%s", it->hint, line);
 		free(it->hint);
+		free(line);
 		it->hint = joined;
 	}
 }
