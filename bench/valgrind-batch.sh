@@ -49,5 +49,7 @@ done
 # shellcheck disable=SC2086
 memcheck 0 --batch --set key.type=ec-p256 $sites "$w"
 memcheck 0 --batch --set key.type=ec-p256 --renew --steps ca,certs,zookeeper,brokers,clients "$w"
-# check exits 1 here (the host names do not resolve); memcheck must still be clean.
-memcheck 1 check "$w"
+# check judges the directory (0); with --this-host the host names, which do
+# not resolve here, make it 1 (looked up on threads); memcheck clean both ways.
+memcheck 0 check "$w"
+memcheck 1 check --this-host "$w"

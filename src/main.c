@@ -34,6 +34,7 @@ enum {
 	OPT_EXPORT_COMMANDS,
 	OPT_RESET_TO,
 	OPT_COMMANDS_EMBED_SECRETS,
+	OPT_THIS_HOST,
 };
 
 static const struct option long_options[] = {
@@ -50,6 +51,7 @@ static const struct option long_options[] = {
 	{ "export-commands", required_argument, NULL, OPT_EXPORT_COMMANDS },
 	{ "reset-to", required_argument, NULL, OPT_RESET_TO },
 	{ "commands-embed-secrets", no_argument, NULL, OPT_COMMANDS_EMBED_SECRETS },
+	{ "this-host", no_argument, NULL, OPT_THIS_HOST },
 	/* Hidden, for bench/: start-up time to the first full screen. */
 	{ "exit-after-first-draw", no_argument, NULL, OPT_EXIT_AFTER_FIRST_DRAW },
 	{ "help", no_argument, NULL, 'h' },
@@ -62,7 +64,7 @@ print_help(void)
 {
 	printf(_("Usage: %s [OPTION]... [DIR]\n"
 		 "  or:  %s --batch [OPTION]... [DIR]\n"
-		 "  or:  %s check [DIR]\n"),
+		 "  or:  %s check [--this-host] [DIR]\n"),
 	       PACKAGE, PACKAGE, PACKAGE);
 	fputs(_("Set up TLS between Kafka and ZooKeeper, step by step: download, swap the\n"
 		"ZooKeeper jars, create a private CA, keys, certificates and keystores, and\n"
@@ -85,6 +87,9 @@ print_help(void)
 		"                         reads them from the environment or asks)\n"
 		"      --reset-to=STEP    with --batch: put DIR back as it was before STEP\n"
 		"                         (removes what STEP and later steps wrote)\n"
+		"      --this-host        with check: also judge this machine (look the host\n"
+		"                         names up, free ports, Java, data left here); without\n"
+		"                         it they are reported apart and do not count\n"
 		"  -h, --help             display this help and exit\n"
 		"  -V, --version          output version information and exit\n\n"), stdout);
 	fputs(_("Exit status: 0 success, 1 a problem with the answers or a failed step,\n"
@@ -178,7 +183,7 @@ main(int argc, char **argv)
 	struct strlist assignments = { 0 };
 	const char *answers_file = NULL, *step_list = NULL, *dir = DEFAULT_DIR;
 	struct run_options options = { .mirror = DEFAULT_SITE, .checksums = DEFAULT_SITE };
-	bool batch = false, check = false;
+	bool batch = false, check = false, this_host = false;
 	const char *export_commands = NULL, *reset_to = NULL;
 	unsigned commands_mode = 0;
 	unsigned flags = 0;
@@ -233,6 +238,9 @@ main(int argc, char **argv)
 		case OPT_COMMANDS_EMBED_SECRETS:
 			commands_mode |= COMMANDS_EMBED_SECRETS;
 			break;
+		case OPT_THIS_HOST:
+			this_host = true;
+			break;
 		case OPT_EXIT_AFTER_FIRST_DRAW:
 			flags |= TUI_EXIT_AFTER_FIRST_DRAW;
 			break;
@@ -257,6 +265,10 @@ main(int argc, char **argv)
 		usage_error(_("only one working directory may be given"));
 		return 2;
 	}
+	if (this_host && !check) {
+		usage_error(_("--this-host goes with check"));
+		return 2;
+	}
 	if (check) {
 		int reader;
 
@@ -266,7 +278,7 @@ main(int argc, char **argv)
 			strlist_free(&assignments);
 			return 1;
 		}
-		status = batch_check(dir);
+		status = batch_check(dir, this_host);
 		dirlock_read_end(reader);
 		strlist_free(&assignments);
 		return status;

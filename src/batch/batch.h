@@ -19,7 +19,7 @@ int batch_export_commands(struct plan *p, const char *path, unsigned mode,
 int batch_reset(struct plan *p, const char *dir, const char *step_id, unsigned flags);
 
 /* zktls-wizard check DIR: reports per file, problems first; returns the exit status. */
-int batch_check(const char *dir);
+int batch_check(const char *dir, bool this_host);
 
 /*
  * printf to out with every control character escaped (str_visible): every

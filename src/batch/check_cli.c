@@ -1,4 +1,4 @@
-/* zktls-wizard check DIR: prints the core's findings, problems first. */
+/* zktls-wizard check [--this-host] DIR: prints the core's findings, the directory's first. */
 #include <config.h>
 
 #include <stdbool.h>
@@ -28,7 +28,7 @@ one_line(const char *s)
 }
 
 static void
-print_level(const struct check_report *r, enum check_level level, const char *title)
+print_level(const struct check_report *r, bool host, enum check_level level, const char *title)
 {
 	const char *file = NULL;
 	bool any = false;
@@ -37,7 +37,7 @@ print_level(const struct check_report *r, enum check_level level, const char *ti
 		const struct check_item *it = &r->items[i];
 		char *line;
 
-		if (it->level != level)
+		if (it->level != level || it->host != host)
 			continue;
 		if (!any) {
 			printf("\n%s\n", title);
@@ -73,8 +73,9 @@ print_level(const struct check_report *r, enum check_level level, const char *ti
 }
 
 int
-batch_check(const char *dir)
+batch_check(const char *dir, bool this_host)
 {
+	struct check_options opt = { .this_host = this_host };
 	struct check_report r;
 	struct msg err = { "" };
 	int status;
@@ -82,7 +83,7 @@ batch_check(const char *dir)
 	/* Release facts help but are not needed: check works without them. */
 	if (catalog_load(&err) != 0)
 		err.text[0] = '\0';
-	if (check_dir(dir, &r, &err) != 0) {
+	if (check_dir(dir, &opt, &r, &err) != 0) {
 		batch_say(stderr, "%s: %s\n", PACKAGE, err.text);
 		check_report_free(&r);
 		catalog_free();
@@ -92,10 +93,22 @@ batch_check(const char *dir)
 		  r.problems);
 	batch_say(stdout, ngettext(", %zu warning\n", ", %zu warnings\n", r.warnings),
 		  r.warnings);
-	print_level(&r, CHECK_PROBLEM, _("Problems:"));
-	print_level(&r, CHECK_WARNING, _("Warnings:"));
-	print_level(&r, CHECK_OK, _("Right:"));
-	status = r.problems > 0 ? 1 : 0;
+	/* TRANSLATORS: the second line of check's report; the rest of it is a sentence of its own. */
+	batch_say(stdout, ngettext("this machine: %zu problem", "this machine: %zu problems",
+				   r.host_problems),
+		  r.host_problems);
+	batch_say(stdout, ngettext(", %zu warning", ", %zu warnings", r.host_warnings),
+		  r.host_warnings);
+	batch_say(stdout, "%s", this_host ? _(" (counted: --this-host)\n")
+		  : _(" (not counted; check --this-host counts them and looks the names up)\n"));
+	print_level(&r, false, CHECK_PROBLEM, _("Problems:"));
+	print_level(&r, false, CHECK_WARNING, _("Warnings:"));
+	print_level(&r, false, CHECK_OK, _("Right:"));
+	print_level(&r, true, CHECK_PROBLEM, _("This machine, problems:"));
+	print_level(&r, true, CHECK_WARNING, _("This machine, warnings:"));
+	print_level(&r, true, CHECK_OK, _("This machine, right:"));
+	/* The verdict is about the directory; this machine's facts count only when asked for. */
+	status = r.problems > 0 || (this_host && r.host_problems > 0) ? 1 : 0;
 	check_report_free(&r);
 	catalog_free();
 	fflush(stdout);

@@ -12,6 +12,7 @@
 #ifndef ZK_CHECK_H
 #define ZK_CHECK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "msg.h"
@@ -25,6 +26,7 @@ enum check_level {
 
 struct check_item {
 	enum check_level level;
+	bool host;      /* a fact about this machine, not about the directory */
 	char *file;     /* relative to DIR ("" when about the directory or the machine) */
 	char *text;     /* one sentence, translated */
 	char *hint;     /* what to do about it, may span lines; NULL if nothing */
@@ -35,20 +37,36 @@ struct check_report {
 	char *dir;      /* as given */
 	struct check_item *items;  /* in the order checked: grouped by file */
 	size_t count;
-	size_t problems;
+	size_t problems;        /* about the directory: the verdict */
 	size_t warnings;
+	size_t host_problems;   /* about this machine (names, ports, Java, data left here) */
+	size_t host_warnings;
+};
+
+struct check_options {
+	/*
+	 * Look the names up (concurrently, within CHECK_LOOKUP_SECONDS) and
+	 * check the ports on their addresses.  Without it no name is looked
+	 * up; what can be known about this machine without (ports on given
+	 * addresses, Java, data directories outside DIR) is still reported,
+	 * apart from the directory's findings.
+	 */
+	bool this_host;
 };
 
 /*
  * Examines dir and fills r (which the caller frees with check_report_free,
  * also after a failure).  Fails only when dir cannot be examined at all (no
  * directory, no zoo.cfg and no NAME.properties); everything else is a
- * finding in r.
+ * finding in r.  opt may be NULL (no lookups).
  */
-int check_dir(const char *dir, struct check_report *r, struct msg *err);
+int check_dir(const char *dir, const struct check_options *opt, struct check_report *r,
+	      struct msg *err);
 void check_report_free(struct check_report *r);
 
 /* Days a certificate has left below which check warns. */
 #define CHECK_EXPIRY_WARN_DAYS 30
+/* How long all name lookups together may take; a name without an answer by then is reported so. */
+#define CHECK_LOOKUP_SECONDS 10
 
 #endif

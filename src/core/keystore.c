@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/bio.h>
 #include <openssl/crypto.h>
@@ -38,19 +39,28 @@
 static const char jks_whitener[] = "Mighty Aphrodite";
 
 int
-store_type_parse(const char *text, enum store_type *out)
+store_type_from_text(const char *text, bool any_case, enum store_type *out)
 {
+	static const struct {
+		const char *name;
+		enum store_type type;
+	} names[] = { { "jks", STORE_JKS }, { "pkcs12", STORE_PKCS12 }, { "pem", STORE_PEM } };
+
 	if (text == NULL)
 		return -1;
-	if (strcmp(text, "jks") == 0)
-		*out = STORE_JKS;
-	else if (strcmp(text, "pkcs12") == 0)
-		*out = STORE_PKCS12;
-	else if (strcmp(text, "pem") == 0)
-		*out = STORE_PEM;
-	else
-		return -1;
-	return 0;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (any_case ? strcasecmp(text, names[i].name) == 0
+			     : strcmp(text, names[i].name) == 0) {
+			*out = names[i].type;
+			return 0;
+		}
+	return -1;
+}
+
+int
+store_type_parse(const char *text, enum store_type *out)
+{
+	return store_type_from_text(text, false, out);
 }
 
 const char *
@@ -328,6 +338,24 @@ password_utf16be(const char *pw, struct buf *out, struct msg *err)
 bad:
 	buf_free_secure(out);
 	return msg_set(err, _("the password is not valid UTF-8"));
+}
+
+bool
+store_password_java_ok(enum store_type t, const char *password)
+{
+	if (t == STORE_JKS)
+		return true;
+	/* com.sun.crypto.provider.PBEKey: only U+0020 to U+007E */
+	for (const unsigned char *p = (const unsigned char *)password; *p != '\0'; p++)
+		if (*p < 0x20 || *p > 0x7E)
+			return false;
+	return true;
+}
+
+int
+jks_password_bytes(const char *password, struct buf *out, struct msg *err)
+{
+	return password_utf16be(password, out, err);
 }
 
 /* SHA-1 over the password's UTF-16BE bytes followed by data. */

@@ -9,6 +9,7 @@
 #ifndef ZK_KEYSTORE_H
 #define ZK_KEYSTORE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,7 +25,12 @@ enum store_type {
 	STORE_PEM,
 };
 
-/* "jks", "pkcs12", "pem"; -1 for anything else. */
+/*
+ * "jks", "pkcs12", "pem" (with any_case also as Java's KeyStore.getInstance
+ * and ZooKeeper take them: JKS, PKCS12, Pem, ...); -1 for anything else.
+ */
+int store_type_from_text(const char *text, bool any_case, enum store_type *out);
+/* The answers' spelling: store_type_from_text(text, false, out). */
 int store_type_parse(const char *text, enum store_type *out);
 /* What keytool -list prints as "Keystore type". */
 const char *store_type_java_name(enum store_type t);
@@ -73,6 +79,18 @@ int keystore_encode(enum store_type t, const struct keystore *ks, const char *pa
 enum ks_status keystore_decode(enum store_type t, const void *data, size_t len,
 			       const char *password, struct keystore *out, struct msg *err);
 
+/*
+ * Whether Java can open a key of type t with password: PKCS#12 and PEM keys
+ * go through Java's PBEKey, which refuses any character outside U+0020 to
+ * U+007E ("Password is not ASCII"); JKS takes any.
+ */
+bool store_password_java_ok(enum store_type t, const char *password);
+/*
+ * The bytes JKS hashes for a password: Java's char[] (UTF-16 code units,
+ * a character beyond U+FFFF as its surrogate pair), high byte first.  The
+ * password is UTF-8; anything else is refused.  Appended to out.
+ */
+int jks_password_bytes(const char *password, struct buf *out, struct msg *err);
 int jks_encode(const struct keystore *ks, const char *password, int64_t now_ms, struct buf *out,
 	       struct msg *err);
 enum ks_status jks_decode(const void *data, size_t len, const char *password,

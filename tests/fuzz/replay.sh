@@ -9,7 +9,7 @@
 zk_need timeout
 zk_tmpdir
 
-targets="answers jks render sha512 archive"
+targets="answers jks render sha512 archive check"
 for target in $targets; do
   program="$top_builddir/tests/fuzz/fuzz_$target"
   corpus="$top_srcdir/tests/fuzz/corpus/$target"

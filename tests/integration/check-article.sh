@@ -2,11 +2,12 @@
 # zktls-wizard check on a directory made by hand with the article's own
 # openssl and keytool commands and configuration files (on JDK 17, keytool
 # needs -keyalg RSA -storetype JKS added to make what Java 11 made by
-# default).  The article's host names do not resolve here: check must say
-# so, with the /etc/hosts line, and find everything else right; with the
-# names moved to localhost it passes.  A second node set made the same way
-# but with a key password unlike the store password, and a certificate
-# about to expire, gives a problem and a warning.
+# default).  The directory is right, so check passes whether or not the
+# article's host names resolve here (it looks no name up without
+# --this-host); the client's keystore, which only KAFKA_OPTS names, is found
+# by the article's name client.jks and checked.  A client certificate from
+# another CA, an expired one, a key password unlike the store password and
+# a certificate about to expire are found.
 
 : "${top_srcdir:?run this test through make check}"
 # shellcheck source-path=SCRIPTDIR source=../lib/common.sh
@@ -87,6 +88,16 @@ EOF
 done
 cd / || exit 1
 
+# A second CA, made the same way, for a foreign client certificate.
+o="$ZK_TMP/other"
+mkdir "$o"
+cd "$o" || exit 1
+openssl req -new -x509 -days 365 -keyout ca-key -out ca-cert \
+	-subj "/C=DE/ST=NRW/L=MS/O=juplo/OU=kafka/CN=Other-CA" -passout pass:superconfidential \
+	>/dev/null 2>&1 || zk_fail "openssl req (another CA)"
+node client
+cd / || exit 1
+
 # run_check DIR EXPECTED_EXIT
 run_check() {
 	rc=0
@@ -105,13 +116,10 @@ says() { # SECTION PATTERN
 
 what="the article's directory"
 cp -a "$a" "$ZK_TMP/before"
-run_check "$a" 1
+run_check "$a" 0
 diff -r "$ZK_TMP/before" "$a" >/dev/null || zk_fail "check changed the article's directory"
-says Problems 'these host names do not resolve: zookeeper kafka-1 kafka-2'
-says Problems '127.0.0.1 zookeeper kafka-1 kafka-2'
-# Nothing else is wrong, unless this machine really has the article's ports taken.
-grep '^    ! ' "$ZK_TMP/report" | grep -v -e 'do not resolve' -e 'in use by another program' &&
-	zk_fail "$what: a problem besides the host names"
+head -n 1 "$ZK_TMP/report" | grep -q ': 0 problems' || zk_fail "$what: the first line does not count 0 problems"
+says 'This machine, right' 'not looked up.*zookeeper, kafka-1, kafka-2'
 says Right 'zookeeper.jks:'
 says Right 'opens as JKS with the password from zoo.cfg'
 says Right 'the certificate CN=zookeeper,OU=kafka,O=juplo,L=MS,ST=NRW,C=DE is trusted by truststore.jks'
@@ -124,6 +132,36 @@ says Right 'ZooKeeper uses Netty'
 says Warnings 'the AdminServer is on'
 says Warnings 'no kafka-1.zk-tls.args'
 says Warnings 'readable by other users'
+# client.jks: only KAFKA_OPTS names it; found by the article's name.
+says Right 'client.jks:'
+says Right 'the certificate CN=client,OU=kafka,O=juplo,L=MS,ST=NRW,C=DE is trusted by truststore.jks (zoo.cfg)'
+says Right 'ZooKeeper will know this client as x509:CN=client,OU=kafka,O=juplo,L=MS,ST=NRW,C=DE'
+
+what="a client certificate from another CA"
+cp "$a/client.jks" "$ZK_TMP/client.jks"
+cp "$o/client.jks" "$a/client.jks"
+run_check "$a" 1
+says Problems 'client.jks:'
+says Problems 'the certificate CN=client,OU=kafka,O=juplo,L=MS,ST=NRW,C=DE is not trusted by truststore.jks (zoo.cfg)'
+
+what="an expired client certificate"
+cd "$a" || exit 1
+cp "$ZK_TMP/client.jks" client.jks
+keytool -keystore client.jks -storepass confidential -alias client -certreq -file cert-file \
+	>/dev/null 2>&1 || zk_fail "keytool -certreq client"
+openssl pkcs12 -export -inkey ca-key -in ca-cert -name ca -passin pass:superconfidential \
+	-passout pass:capass -out "$ZK_TMP/ca.p12" 2>/dev/null || zk_fail "openssl pkcs12 -export"
+keytool -gencert -alias ca -keystore "$ZK_TMP/ca.p12" -storetype PKCS12 -storepass capass \
+	-infile cert-file -outfile old.pem -rfc -startdate -400d -validity 30 >/dev/null 2>&1 ||
+	zk_fail "keytool -gencert (an expired client certificate)"
+keytool -keystore client.jks -storepass confidential -import -alias client -file old.pem -noprompt \
+	>/dev/null 2>&1 || zk_fail "keytool -import of the expired client certificate"
+rm -f old.pem
+cd / || exit 1
+run_check "$a" 1
+says Problems 'client.jks:'
+says Problems 'CN=client,OU=kafka,O=juplo,L=MS,ST=NRW,C=DE expired on'
+cp "$ZK_TMP/client.jks" "$a/client.jks"
 
 what="the article's directory on localhost"
 sed -i "s/^zookeeper.connect=.*/zookeeper.connect=localhost:$port/; s|//kafka-[12]:|//localhost:|g" \

@@ -2,7 +2,10 @@
 # zktls-wizard check on the wizard's own directories (JKS and PEM) and on
 # copies broken one way each: every break is reported as a problem in the
 # file it concerns, with exit 1; the good directories pass with exit 0; and
-# check changes nothing in the directory it reads.
+# check changes nothing in the directory it reads.  What is about this
+# machine (ports taken, data left from another setup, names) is reported
+# apart and counts only with check --this-host; no name is looked up
+# without it, so nothing here depends on /etc/hosts.
 
 : "${top_srcdir:?run this test through make check}"
 # shellcheck source-path=SCRIPTDIR source=../lib/common.sh
@@ -14,8 +17,8 @@ zk_tmpdir
 zk_port=$(zk_free_port)
 good="$ZK_TMP/good"
 
-# Names that resolve everywhere: ZooKeeper is "localhost" and the brokers'
-# listeners are moved to localhost (their certificates name it by default).
+# ZooKeeper is "localhost" and the brokers' listeners are moved to localhost
+# (their certificates name it by default): no host name problem on any machine.
 make_dir() { # DIR [--set ...]
 	d=$1
 	shift
@@ -29,21 +32,35 @@ make_dir() { # DIR [--set ...]
 	sed -i 's|//kafka-[0-9]*:|//localhost:|g' "$d"/kafka-*.properties
 }
 
-# run_check DIR EXPECTED_EXIT: the report in $ZK_TMP/report.
+# run_check [--this-host] DIR EXPECTED_EXIT: the report in $ZK_TMP/report.
 run_check() {
+	opt=
+	if [ "$1" = --this-host ]; then
+		opt=$1
+		shift
+	fi
 	rc=0
-	"$ZKTLS" check "$1" >"$ZK_TMP/report" 2>&1 || rc=$?
+	# shellcheck disable=SC2086 # the option or nothing
+	"$ZKTLS" check $opt "$1" >"$ZK_TMP/report" 2>&1 || rc=$?
 	if [ "$rc" -ne "$2" ]; then
 		cat "$ZK_TMP/report" >&2
-		zk_fail "check $1: exit $rc, expected $2"
+		zk_fail "check $opt $1: exit $rc, expected $2"
 	fi
 }
 
-# problems_say PATTERN: the Problems section (it comes first) holds PATTERN.
+# problems_say PATTERN: the directory's Problems section (it comes first) holds PATTERN.
 problems_say() {
 	sed -n '/^Problems:/,/^[A-Z]/p' "$ZK_TMP/report" | grep -q -- "$1" || {
 		cat "$ZK_TMP/report" >&2
 		zk_fail "$case_name: no problem matching '$1'"
+	}
+}
+
+# host_problems_say PATTERN: the problems about this machine hold PATTERN.
+host_problems_say() {
+	sed -n '/^This machine, problems:/,/^[A-Z]/p' "$ZK_TMP/report" | grep -q -- "$1" || {
+		cat "$ZK_TMP/report" >&2
+		zk_fail "$case_name: no problem about this machine matching '$1'"
 	}
 }
 
@@ -187,23 +204,32 @@ printf 'clientPort=%s\n' "$(zk_free_port)" >>"$b/zoo.cfg"
 run_check "$b" 1
 problems_say 'opens a plaintext port'
 
+# A name that cannot resolve anywhere (RFC 2606 .invalid): ZooKeeper's
+# certificate does not name it (the directory's problem); that it does not
+# resolve is this machine's, found only with --this-host.
 case_name=unresolvable
 broken unresolvable
 sed -i "s/^zookeeper.connect=.*/zookeeper.connect=zk-nowhere.invalid:$zk_port/" "$b/kafka-1.properties"
 run_check "$b" 1
-problems_say 'do not resolve: zk-nowhere.invalid'
-problems_say '127.0.0.1 zk-nowhere.invalid'
-problems_say 'localhost.jks:'  # nor does ZooKeeper's certificate name it
+problems_say 'localhost.jks:'
+problems_say 'does not name zk-nowhere.invalid'
+report_says 'not looked up.*zk-nowhere.invalid'
+run_check --this-host "$b" 1
+host_problems_say 'do not resolve: zk-nowhere.invalid'
+host_problems_say '127.0.0.1 zk-nowhere.invalid'
 
 case_name=stale-data
 broken stale-data
 mkdir -p "$good-zkdata/version-2"
 : >"$good-zkdata/version-2/snapshot.0"
 printf '%s\n' /somewhere/else >"$good-zkdata/.zktls-wizard-setup"
-run_check "$b" 1
-problems_say 'left from an earlier setup in /somewhere/else'
-problems_say 'NoAuth for /brokers/ids'
-problems_say 'cluster.sh cleanup'
+# The data directory lies outside DIR: what it holds is this machine's.
+run_check "$b" 0
+report_says 'left from an earlier setup in /somewhere/else'
+run_check --this-host "$b" 1
+host_problems_say 'left from an earlier setup in /somewhere/else'
+host_problems_say 'NoAuth for /brokers/ids'
+host_problems_say 'cluster.sh cleanup'
 
 # The same data, marked as this setup's, is fine.
 case_name=own-data
@@ -231,9 +257,11 @@ case_name=port-in-use
 broken port-in-use
 listen "$zk_port"
 trap 'kill "$listener" 2>/dev/null || true; rm -rf "$ZK_TMP"' EXIT
-run_check "$b" 1
+run_check "$b" 0
+host_problems_say "port $zk_port (ZooKeeper TLS) on all addresses is in use by another program"
+run_check --this-host "$b" 1
 kill "$listener"
-problems_say "port $zk_port (ZooKeeper TLS) on all addresses is in use by another program"
+host_problems_say "port $zk_port (ZooKeeper TLS) on all addresses is in use by another program"
 
 case_name=admin-port
 broken admin-port
@@ -244,14 +272,18 @@ run_check "$b" 0
 sed -n '/^Warnings:/,/^[A-Z]/p' "$ZK_TMP/report" | grep -q 'AdminServer is on' ||
 	zk_fail "admin-port: no warning that the AdminServer is on"
 listen "$admin_port"
-run_check "$b" 1
+run_check --this-host "$b" 1
 kill "$listener"
-problems_say "port $admin_port (AdminServer)"
-problems_say 'Unable to start AdminServer'
+host_problems_say "port $admin_port (AdminServer)"
+host_problems_say 'Unable to start AdminServer'
 
-# Problems come first, before warnings and what is right.
-first=$(grep -n -m 1 -E '^(Problems|Warnings|Right):' "$ZK_TMP/report" | cut -d: -f2)
-[ "$first" = Problems ] || zk_fail "the report does not begin with the problems"
+# Problems come first, before warnings and what is right; this machine's last.
+run_check "$ZK_TMP/wrong-password" 1
+sections=$(grep -E '^(Problems|Warnings|Right|This machine, [a-z]+):$' "$ZK_TMP/report" | tr '\n' '|')
+case $sections in
+Problems:\|Right:\|This\ machine,\ right:\|) ;;
+*) zk_fail "the report's sections are $sections" ;;
+esac
 
 case_name=not-a-dir
 rc=0

@@ -29,7 +29,7 @@ ms=0
 reruns=0
 temps_left=0
 
-# Answers every run gets; names that resolve everywhere for the final check.
+# Answers every run gets; names the certificates hold, for the final check.
 common_args() { # DIR
   echo "--set zookeeper.host=localhost --set zookeeper.secure_port=$zk_port
     --set zookeeper.data_dir=$1-zkdata --set broker.kafka-1.log_dir=$1-k1
@@ -320,7 +320,8 @@ done
 [ "$kills" -ge 50 ] || zk_fail "only $kills runs died of SIGKILL (the others finished first): too few"
 
 # ---- The last rerun's directory passes check (the brokers' listeners moved
-# to localhost in a copy, as in check-dirs.sh, so that every name resolves).
+# to localhost in a copy, as in check-dirs.sh, so that the certificates name
+# them; check looks no name up, so /etc/hosts plays no part).
 c="$ZK_TMP/check"
 cp -a "$d" "$c"
 sed -i 's|//kafka-[0-9]*:|//localhost:|g' "$c"/kafka-*.properties
