@@ -98,11 +98,81 @@ unpack_progress(void *user, uint64_t done, uint64_t total)
 	run_progress(s->run, &pr);
 }
 
+/*
+ * The jars the swap takes from this release: compared byte for byte with
+ * the archive (every other entry by type and size).
+ */
+static void
+compare_patterns(const struct release *rel, struct strlist *out)
+{
+	char *p;
+
+	if (strcmp(rel->program, "kafka") == 0) {
+		p = xasprintf("%s/%s/zookeeper-*.jar", rel->top, rel->libdir);
+		strlist_push(out, p);
+		free(p);
+		return;
+	}
+	for (size_t i = 0; i < rel->jars.len; i++) {
+		p = xasprintf("%s/%s/%s", rel->top, rel->libdir, rel->jars.items[i]);
+		strlist_push(out, p);
+		free(p);
+	}
+}
+
+/*
+ * An unpacked tree from an earlier run counts only when it still matches
+ * its archive (a full disk or a crash in an older version could leave one
+ * that does not); the swap's moves are allowed for.
+ */
+static enum step_result
+keep_unpacked(const struct step_run *run, const struct release *rel, struct unpack *u,
+	      const char *archive, const char *rel_archive)
+{
+	char *moved_from = xasprintf("%s/%s", rel->top, rel->libdir);
+	char *moved_to = xasprintf("%s/%s", REMOVED_JARS, rel->top);
+	enum step_result result = STEP_OK;
+	enum unpack_result ur;
+	struct stat st;
+
+	if (lstat(archive, &st) != 0) {
+		run_report(run, _("kept %s/: already unpacked (not compared with its archive: %s "
+				  "is gone)"), rel->top, rel_archive);
+		goto out;
+	}
+	u->moved_from = moved_from;
+	u->moved_to = moved_to;
+	ur = unpack_verify(u, archive, run->dir, rel->top, run->msg);
+	if (ur == UNPACK_CANCELLED) {
+		msg_set(run->msg, _("cancelled; %s/ was not changed"), rel->top);
+		result = STEP_CANCELLED;
+	} else if (ur != UNPACK_OK) {
+		struct msg detail = *run->msg;
+
+		msg_set(run->msg, _("%s/ is there but does not match %s: %s. Move %s/ away (or "
+				    "remove it) and run the jars step again: it unpacks the archive "
+				    "afresh."), rel->top, rel_archive, detail.text, rel->top);
+		result = STEP_FAILED;
+	} else {
+		run_report(run, _("kept %s/: already unpacked, and it matches %s"), rel->top,
+			   rel_archive);
+	}
+out:
+	u->moved_from = NULL;
+	u->moved_to = NULL;
+	free(moved_from);
+	free(moved_to);
+	return result;
+}
+
 static enum step_result
 unpack_one(const struct step_run *run, const struct release *rel)
 {
 	struct unpack_state s = { .run = run };
-	struct unpack u = { .cancel = run->cancel, .progress = unpack_progress, .user = &s };
+	struct strlist compare = { 0 };
+	struct unpack u = {
+		.cancel = run->cancel, .progress = unpack_progress, .user = &s, .compare = &compare,
+	};
 	char *top = fs_join(run->dir, rel->top);
 	char *rel_archive = xasprintf("%s/%s", DOWNLOADS, rel->archive);
 	char *archive = fs_join(run->dir, rel_archive);
@@ -110,10 +180,12 @@ unpack_one(const struct step_run *run, const struct release *rel)
 	enum unpack_result ur;
 	struct stat st;
 
+	compare_patterns(rel, &compare);
 	if (lstat(top, &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {
-			/* Only a finished unpack is ever renamed to this name. */
-			run_report(run, _("kept %s/: already unpacked"), rel->top);
+			snprintf(s.what, sizeof s.what, _("Comparing %s/ with %s"), rel->top,
+				 rel->archive);
+			result = keep_unpacked(run, rel, &u, archive, rel_archive);
 		} else {
 			msg_set(run->msg, _("%s is in the way: it is not a folder"), rel->top);
 			result = STEP_FAILED;
@@ -134,22 +206,27 @@ unpack_one(const struct step_run *run, const struct release *rel)
 	} else if (ur != UNPACK_OK) {
 		result = STEP_FAILED;
 	} else {
-		run_report(run, _("unpacked %s into %s/"), rel_archive, rel->top);
+		run_report(run, _("unpacked %s into %s/ and compared it with the archive"),
+			   rel_archive, rel->top);
 	}
 out:
+	strlist_free(&compare);
 	free(top);
 	free(rel_archive);
 	free(archive);
 	return result;
 }
 
-/* True when both files hold the same bytes. */
+/* True when both regular files hold the same bytes. */
 static bool
 same_bytes(const char *a, const char *b)
 {
 	char *x = xmalloc(COPY_CHUNK), *y = xmalloc(COPY_CHUNK);
-	int fa = open(a, O_RDONLY | O_CLOEXEC), fb = open(b, O_RDONLY | O_CLOEXEC);
-	bool same = fa >= 0 && fb >= 0;
+	struct stat sa, sb;
+	struct msg ignored;
+	int fa = file_open_regular(AT_FDCWD, a, FILE_NOFOLLOW, &sa, &ignored);
+	int fb = file_open_regular(AT_FDCWD, b, FILE_NOFOLLOW, &sb, &ignored);
+	bool same = fa >= 0 && fb >= 0 && sa.st_size == sb.st_size;
 
 	while (same) {
 		ssize_t n = read(fa, x, COPY_CHUNK);
@@ -169,23 +246,28 @@ same_bytes(const char *a, const char *b)
 	return same;
 }
 
-/* Copies from to to atomically (a temporary name, fsync, rename). */
+/* Copies from to to atomically (a temporary name, fsync, rename); every write checked. */
 static int
 copy_file(const char *from, const char *to, struct msg *err)
 {
 	char *temp = fs_temp_name(to);
 	char *chunk = xmalloc(COPY_CHUNK);
-	int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = 0;
+	struct stat st;
+	int in = file_open_regular(AT_FDCWD, from, FILE_NOFOLLOW, &st, err), out = -1, rc = 0;
 	ssize_t n;
 
 	unlink(temp);
 	if (in < 0)
-		rc = msg_set(err, _("%s: cannot read it: %s"), from, strerror(errno));
-	else if ((out = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644)) < 0)
+		rc = -1;
+	else if ((out = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+			     0644)) < 0)
 		rc = msg_set(err, _("%s: cannot write it: %s"), temp, strerror(errno));
-	while (rc == 0 && (n = read(in, chunk, COPY_CHUNK)) != 0)
-		if (n < 0 || write(out, chunk, (size_t)n) != n)
+	while (rc == 0 && (n = read(in, chunk, COPY_CHUNK)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 || file_write_all(out, chunk, (size_t)n) != 0)
 			rc = msg_set(err, _("cannot copy %s to %s: %s"), from, to, strerror(errno));
+	}
 	if (rc == 0 && fsync(out) != 0)
 		rc = msg_set(err, _("%s: cannot write it: %s"), temp, strerror(errno));
 	if (out >= 0 && close(out) != 0 && rc == 0)
@@ -331,6 +413,52 @@ verify_swap(const struct step_run *run, const char *klibs, const char *zlib,
 	return rc;
 }
 
+/*
+ * A swap that failed halfway (a full disk, a cancel) is undone: the jars
+ * this run copied in are removed and the ones it moved out go back, so the
+ * step leaves libs/ as it found it and a rerun starts from there.
+ */
+static void
+undo_swap(const struct step_run *run, const char *klibs, const char *removed, bool made_removed,
+	  const struct strlist *moved, const struct strlist *copied)
+{
+	struct buf failed;
+
+	buf_init(&failed);
+	for (size_t i = 0; i < copied->len; i++) {
+		char *path = fs_join(klibs, copied->items[i]);
+
+		/* A copy over one of Kafka's own jars is replaced when that goes back. */
+		if (!strlist_contains(moved, copied->items[i]) && unlink(path) != 0)
+			buf_printf(&failed, "%s%s", failed.len ? ", " : "", path);
+		free(path);
+	}
+	for (size_t i = 0; i < moved->len; i++) {
+		char *from = fs_join(removed, moved->items[i]), *to = fs_join(klibs, moved->items[i]);
+
+		if (rename(from, to) != 0)
+			buf_printf(&failed, "%s%s", failed.len ? ", " : "", from);
+		free(from);
+		free(to);
+	}
+	if (made_removed && rmdir(removed) == 0) {
+		char *parent = fs_join(run->dir, REMOVED_JARS);
+
+		/* Only when empty: another Kafka's kept jars stay. */
+		(void)rmdir(parent);
+		free(parent);
+	}
+	fsync_dir(klibs);
+	if (failed.len > 0)
+		msg_append(run->msg, _("Undoing the swap failed for %s; run the jars step again "
+				       "to finish it, or sh %s/revert.sh once it exists."),
+			   failed.data, REMOVED_JARS);
+	else if (moved->len > 0 || copied->len > 0)
+		msg_append(run->msg, _("The swap was undone: %s holds Kafka's own jars again, and "
+				       "a rerun swaps them afresh."), klibs);
+	buf_free(&failed);
+}
+
 static enum step_result
 swap_jars(const struct step_run *run, const struct releases *r)
 {
@@ -345,9 +473,9 @@ swap_jars(const struct step_run *run, const struct releases *r)
 	char *target = xasprintf("zookeeper-%s.jar", r->zookeeper.version);
 	char *script_path = NULL;
 	struct strlist shipped = { 0 }, jars = { 0 }, old = { 0 }, added = { 0 }, moved = { 0 };
-	struct strlist kept = { 0 };
+	struct strlist kept = { 0 }, copied = { 0 };
 	enum step_result result = STEP_OK;
-	bool swapped_before;
+	bool swapped_before, made_removed = false;
 
 	if (tls_since == NULL)
 		tls_since = "3.5.5";
@@ -393,6 +521,7 @@ swap_jars(const struct step_run *run, const struct releases *r)
 	if (!r->zookeeper.known)
 		run_report(run, _("ZooKeeper %s is not in the release catalog: found these jars "
 				  "in %s/ by looking"), r->zookeeper.version, zlib_rel);
+	made_removed = !fs_exists(removed);
 	if (fs_mkdirs(removed, 0700, run->msg) != 0) {
 		result = STEP_FAILED;
 		goto out;
@@ -424,8 +553,7 @@ swap_jars(const struct step_run *run, const struct releases *r)
 		char *from = fs_join(zlib, jars.items[i]), *to = fs_join(klibs, jars.items[i]);
 
 		if (run_cancelled(run)) {
-			msg_set(run->msg, _("cancelled during the swap; rerun the jars step to "
-					    "finish it"));
+			msg_set(run->msg, _("cancelled during the swap"));
 			result = STEP_CANCELLED;
 		} else if (fs_exists(to) && same_bytes(from, to)) {
 			/* Already in place: the second run changes nothing. */
@@ -445,11 +573,13 @@ swap_jars(const struct step_run *run, const struct releases *r)
 			strlist_push(&added, jars.items[i]);
 		}
 		if (result == STEP_OK && !(fs_exists(to) && same_bytes(from, to))) {
-			if (copy_file(from, to, run->msg) != 0)
+			if (copy_file(from, to, run->msg) != 0) {
 				result = STEP_FAILED;
-			else
+			} else {
+				strlist_push(&copied, jars.items[i]);
 				run_report(run, _("copied %s/%s into %s/"), zlib_rel, jars.items[i],
 					   klibs_rel);
+			}
 		}
 		free(from);
 		free(to);
@@ -464,6 +594,7 @@ swap_jars(const struct step_run *run, const struct releases *r)
 	}
 	script_path = fs_join(run->dir, script_rel);
 	if (!swapped_before || !fs_exists(script_path)) {
+		struct strlist put_back = { 0 };
 		char *script;
 
 		/* On a rerun "added" is empty: the script of the first swap stays. */
@@ -471,12 +602,15 @@ swap_jars(const struct step_run *run, const struct releases *r)
 			for (size_t i = 0; i < jars.len; i++)
 				if (!strlist_contains(&added, jars.items[i]))
 					strlist_push(&added, jars.items[i]);
+		for (size_t i = 0; i < moved.len; i++)
+			strlist_push(&put_back, moved.items[i]);
 		if (swapped_before)
 			for (size_t i = 0; i < kept.len; i++)
-				strlist_push(&moved, kept.items[i]);
-		script = revert_script(r->kafka.top, r->kafka.libdir, &added, &moved);
+				strlist_push(&put_back, kept.items[i]);
+		script = revert_script(r->kafka.top, r->kafka.libdir, &added, &put_back);
 		if (step_write_file(run, script_rel, script, strlen(script), 0755) != 0)
 			result = STEP_FAILED;
+		strlist_free(&put_back);
 		free(script);
 	}
 	if (result == STEP_OK)
@@ -484,6 +618,9 @@ swap_jars(const struct step_run *run, const struct releases *r)
 				  "identical to ZooKeeper's. To undo the swap: sh %s"),
 			   klibs_rel, target, script_rel);
 out:
+	if (result != STEP_OK && (moved.len > 0 || copied.len > 0 || made_removed))
+		undo_swap(run, klibs, removed, made_removed, &moved, &copied);
+	strlist_free(&copied);
 	strlist_free(&shipped);
 	strlist_free(&jars);
 	strlist_free(&old);

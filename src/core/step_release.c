@@ -15,6 +15,7 @@
 
 #include "catalog.h"
 #include "fetch.h"
+#include "fileread.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "sha512.h"
@@ -227,18 +228,24 @@ copy_local(const struct step_run *run, struct dl *d, const char *from, const cha
 	ssize_t n;
 	int in, out;
 
-	in = open(from, O_RDONLY | O_CLOEXEC);
-	if (in < 0 || fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
-		msg_set(run->msg, _("%s: %s (--archives names the folder holding the release "
-				    "archives)"), from, in < 0 ? strerror(errno) : _("not a file"));
-		if (in >= 0)
-			close(in);
+	/* Only a regular file: a FIFO there would block the run forever. */
+	in = file_open_regular(AT_FDCWD, from, FILE_FOLLOW, &st, run->msg);
+	if (in < 0) {
+		msg_append(run->msg, _("(--archives names the folder holding the release "
+				       "archives)"));
 		return STEP_FAILED;
 	}
 	total = (uint64_t)st.st_size;
-	out = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (out < 0) {
-		msg_set(run->msg, _("%s: cannot write it: %s"), part, strerror(errno));
+	/* O_NONBLOCK: a FIFO put there fails the open instead of waiting for a reader. */
+	out = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644);
+	if (out < 0 || fstat(out, &st) != 0 || !S_ISREG(st.st_mode)) {
+		if (out < 0)
+			msg_set(run->msg, _("%s: cannot write it: %s"), part, strerror(errno));
+		else
+			msg_set(run->msg, _("%s is %s, not a regular file; move it away"), part,
+				file_type_name(st.st_mode));
+		if (out >= 0)
+			close(out);
 		close(in);
 		return STEP_FAILED;
 	}
@@ -248,7 +255,7 @@ copy_local(const struct step_run *run, struct dl *d, const char *from, const cha
 		if (n < 0) {
 			msg_set(run->msg, _("%s: cannot read it: %s"), from, strerror(errno));
 			result = STEP_FAILED;
-		} else if (write(out, chunk, (size_t)n) != n) {
+		} else if (file_write_all(out, chunk, (size_t)n) != 0) {
 			msg_set(run->msg, _("%s: cannot write it: %s"), part, strerror(errno));
 			result = STEP_FAILED;
 		} else {
@@ -263,7 +270,10 @@ copy_local(const struct step_run *run, struct dl *d, const char *from, const cha
 		msg_set(run->msg, _("%s: cannot write it: %s"), part, strerror(errno));
 		result = STEP_FAILED;
 	}
-	close(out);
+	if (close(out) != 0 && result == STEP_OK) {
+		msg_set(run->msg, _("%s: cannot write it: %s"), part, strerror(errno));
+		result = STEP_FAILED;
+	}
 	close(in);
 	free(chunk);
 	sha512_final_hex(h, sum);
@@ -295,7 +305,7 @@ read_record(const char *path, const char *name, char sum[SHA512_HEX_LEN + 1])
 	size_t len;
 	bool ok;
 
-	if (fs_read_file(path, SHA512_FILE_MAX, &text, &len, &ignored) != 0)
+	if (file_read(path, SHA512_FILE_MAX, FILE_NOFOLLOW, &text, &len, &ignored) != 0)
 		return false;
 	ok = sha512_parse(text, len, name, sum, &ignored) == 0;
 	free(text);
