@@ -131,7 +131,11 @@ keep_unpacked(const struct step_run *run, const struct release *rel, struct unpa
 {
 	char *moved_from = xasprintf("%s/%s", rel->top, rel->libdir);
 	char *moved_to = xasprintf("%s/%s", REMOVED_JARS, rel->top);
+	/* The jars are what Kafka runs: a script or a configuration may have been edited. */
+	char *jars = xasprintf("%s/%s/*", rel->top, rel->libdir);
+	struct strlist critical = { 0 };
 	enum step_result result = STEP_OK;
+	struct msg note;
 	enum unpack_result ur;
 	struct stat st;
 
@@ -140,19 +144,25 @@ keep_unpacked(const struct step_run *run, const struct release *rel, struct unpa
 				  "is gone)"), rel->top, rel_archive);
 		goto out;
 	}
+	strlist_push(&critical, jars);
 	u->moved_from = moved_from;
 	u->moved_to = moved_to;
-	ur = unpack_verify(u, archive, run->dir, rel->top, run->msg);
+	u->critical = &critical;
+	ur = unpack_verify(u, archive, run->dir, rel->top, &note, run->msg);
 	if (ur == UNPACK_CANCELLED) {
 		msg_set(run->msg, _("cancelled; %s/ was not changed"), rel->top);
 		result = STEP_CANCELLED;
 	} else if (ur != UNPACK_OK) {
 		struct msg detail = *run->msg;
 
-		msg_set(run->msg, _("%s/ is there but does not match %s: %s. Move %s/ away (or "
-				    "remove it) and run the jars step again: it unpacks the archive "
-				    "afresh."), rel->top, rel_archive, detail.text, rel->top);
+		msg_set(run->msg, _("%s/ is there but its jars do not match %s: %s. Move %s/ away "
+				    "(or remove it) and run the jars step again: it unpacks the "
+				    "archive afresh."), rel->top, rel_archive, detail.text, rel->top);
 		result = STEP_FAILED;
+	} else if (note.text[0] != '\0') {
+		run_report(run, _("warning: kept %s/, whose jars match %s, but not the rest: %s "
+				  "(to start afresh, move %s/ away and rerun the jars step)"),
+			   rel->top, rel_archive, note.text, rel->top);
 	} else {
 		run_report(run, _("kept %s/: already unpacked, and it matches %s"), rel->top,
 			   rel_archive);
@@ -160,6 +170,9 @@ keep_unpacked(const struct step_run *run, const struct release *rel, struct unpa
 out:
 	u->moved_from = NULL;
 	u->moved_to = NULL;
+	u->critical = NULL;
+	strlist_free(&critical);
+	free(jars);
 	free(moved_from);
 	free(moved_to);
 	return result;

@@ -168,6 +168,15 @@ cancelled(const struct unpack *u)
 	return u->cancel != NULL && atomic_load(u->cancel);
 }
 
+static bool
+matches(const struct strlist *patterns, const char *name)
+{
+	for (size_t i = 0; patterns != NULL && i < patterns->len; i++)
+		if (fnmatch(patterns->items[i], name, FNM_PATHNAME) == 0)
+			return true;
+	return false;
+}
+
 /* What the archive says one entry is: the tree is compared with these. */
 struct rec {
 	char *name;             /* normalised, "top/..." */
@@ -292,10 +301,7 @@ pass_record(struct pass *p, struct archive_entry *e, const char *normal, struct 
 	r->size = r->hardlink ? -1 : r->type == S_IFREG ? size : 0;
 	if (r->type == S_IFLNK)
 		r->target = xstrdup(archive_entry_symlink(e) ? archive_entry_symlink(e) : "");
-	for (size_t i = 0; r->type == S_IFREG && !r->hardlink && p->u->compare != NULL &&
-			   i < p->u->compare->len; i++)
-		if (fnmatch(p->u->compare->items[i], normal, FNM_PATHNAME) == 0)
-			r->compare = true;
+	r->compare = r->type == S_IFREG && !r->hardlink && matches(p->u->compare, normal);
 	return r;
 }
 
@@ -459,16 +465,43 @@ rec_differs(const struct pass *p, const struct rec *r, const char *path, const c
 	return NULL;
 }
 
+/* Tells which differences stop the step, and gathers them. */
+struct differences {
+	char *first;
+	size_t count;
+};
+
+static void
+differences_add(struct differences *d, char *why)
+{
+	if (d->count++ == 0)
+		d->first = why;
+	else
+		free(why);
+}
+
+static void
+differences_say(struct differences *d, struct msg *m)
+{
+	if (d->count > 1)
+		msg_set(m, _("%s (and %zu more differences)"), d->first, d->count - 1);
+	else if (d->count == 1)
+		msg_set(m, "%s", d->first);
+	free(d->first);
+	d->first = NULL;
+}
+
 /*
  * Compares the tree under base with the entries read (an entry the archive
  * holds twice counts as its last copy).  dir is where moved_to lies; NULL:
- * nothing was moved (a fresh unpack).
+ * nothing was moved (a fresh unpack), and every difference fails.  Else
+ * differences outside u->critical (and the compared jars) go to note.
  */
 static enum unpack_result
-compare_tree(const struct pass *p, const char *dir, const char *base, struct msg *err)
+compare_tree(const struct pass *p, const char *dir, const char *base, struct msg *note,
+	     struct msg *err)
 {
-	char *first = NULL;
-	size_t differences = 0;
+	struct differences fatal = { 0 }, minor = { 0 };
 	bool cancel = false;
 
 	for (size_t i = 0; i < p->count && !cancel; i++) {
@@ -483,24 +516,26 @@ compare_tree(const struct pass *p, const char *dir, const char *base, struct msg
 			continue;
 		path = entry_path(p->u, dir, base, r->name, &shown);
 		why = rec_differs(p, r, path, shown, &cancel);
-		if (why != NULL && differences++ == 0)
-			first = why;
-		else
-			free(why);
+		if (why != NULL) {
+			if (dir == NULL || note == NULL || r->compare ||
+			    p->u->critical == NULL || matches(p->u->critical, r->name))
+				differences_add(&fatal, why);
+			else
+				differences_add(&minor, why);
+		}
 		free(path);
 		cancel = cancel || cancelled(p->u);
 	}
+	if (note != NULL)
+		differences_say(&minor, note);
+	free(minor.first);
 	if (cancel) {
-		free(first);
+		free(fatal.first);
 		return UNPACK_CANCELLED;
 	}
-	if (differences == 0)
+	if (fatal.count == 0)
 		return UNPACK_OK;
-	if (differences > 1)
-		msg_set(err, _("%s (and %zu more differences)"), first, differences - 1);
-	else
-		msg_set(err, "%s", first);
-	free(first);
+	differences_say(&fatal, err);
 	return UNPACK_FAILED;
 }
 
@@ -653,7 +688,7 @@ unpack_archive(const struct unpack *u, const char *archive, const char *dir, con
 	}
 	if (result == UNPACK_OK) {
 		/* What is on disk, not what libarchive said: it counts only when it matches. */
-		result = compare_tree(&p, NULL, temp, err);
+		result = compare_tree(&p, NULL, temp, NULL, err);
 		if (result == UNPACK_FAILED)
 			msg_prefix(err, _("unpacking %s did not give what it holds, so nothing of it "
 					  "was kept"), archive);
@@ -681,11 +716,12 @@ unpack_archive(const struct unpack *u, const char *archive, const char *dir, con
 
 enum unpack_result
 unpack_verify(const struct unpack *u, const char *archive, const char *dir, const char *top,
-	      struct msg *err)
+	      struct msg *note, struct msg *err)
 {
 	enum unpack_result result = UNPACK_OK;
 	struct pass p;
 
+	msg_clear(note);
 	if (pass_open(&p, u, archive, err) != 0) {
 		pass_close(&p);
 		return UNPACK_FAILED;
@@ -717,7 +753,7 @@ unpack_verify(const struct unpack *u, const char *archive, const char *dir, cons
 		pass_progress(&p, false);
 	}
 	if (result == UNPACK_OK)
-		result = compare_tree(&p, dir, dir, err);
+		result = compare_tree(&p, dir, dir, note, err);
 	pass_close(&p);
 	return result;
 }

@@ -30,6 +30,11 @@ struct unpack {
 	 */
 	const struct strlist *compare;
 	/*
+	 * unpack_verify only: entries (patterns as above) whose difference
+	 * fails the comparison; others are only noted.  NULL: every entry.
+	 */
+	const struct strlist *critical;
+	/*
 	 * unpack_verify only: an entry directly in the folder moved_from (a
 	 * normalised name, "top/libs") whose name exists in moved_to (relative
 	 * to dir) was moved there by the jar swap and is compared there.
@@ -64,11 +69,13 @@ enum unpack_result unpack_archive(const struct unpack *u, const char *archive, c
 /*
  * Compares dir/top with archive: every entry is there with its type, its
  * size (a file) or its target (a link), and the entries matching u->compare
- * hold the archive's bytes.  UNPACK_FAILED names the first difference (and
- * how many there are) or why the archive could not be read.
+ * hold the archive's bytes.  UNPACK_FAILED names the first difference in a
+ * critical entry (and how many there are) or why the archive could not be
+ * read; differences elsewhere (a script or configuration the user edited)
+ * are described in note (empty when none).
  */
 enum unpack_result unpack_verify(const struct unpack *u, const char *archive, const char *dir,
-				 const char *top, struct msg *err);
+				 const char *top, struct msg *note, struct msg *err);
 
 #define UNPACK_TEMP_DIR ".zktls-unpack"
 
