@@ -22,7 +22,12 @@
 
 #define DEFAULT_STALL_SECONDS 30
 #define DEFAULT_RETRIES 3
-#define MAX_ATTEMPTS 50         /* a line that drops every few bytes still ends */
+/*
+ * Tries per download in all, whatever each brought: a server that sends a
+ * few bytes and then stalls, again and again, is given up in bounded time
+ * (8 stall timeouts), and a rerun resumes from what was kept.
+ */
+#define MAX_ATTEMPTS 8
 #define STALL_BYTES_PER_SECOND 1024
 #define PROGRESS_INTERVAL_NS 100000000LL
 #define COALESCE_BYTES (1024 * 1024)
@@ -339,6 +344,8 @@ run_transfer(const struct fetch *f, const char *url, struct sink *s, struct msg 
 	long stall = f->stall_seconds > 0 ? f->stall_seconds : fetch_stall_seconds();
 	unsigned retries = f->retries > 0 ? f->retries : DEFAULT_RETRIES;
 	unsigned fruitless = 0;
+	/* Less than the stall limit asks for in one window is no progress: a trickle. */
+	uint64_t progress_bytes = (uint64_t)STALL_BYTES_PER_SECOND * (uint64_t)stall;
 
 	pthread_once(&curl_once, curl_init);
 	if (curl_init_code != CURLE_OK)
@@ -381,7 +388,8 @@ run_transfer(const struct fetch *f, const char *url, struct sink *s, struct msg 
 		/* What this attempt brought is kept: the next one asks for the rest. */
 		if (s->fd >= 0)
 			s->offset += s->written;
-		fruitless = s->written > 0 ? 1 : fruitless + 1;
+		/* Progress shortens the wait before the next try; it never adds tries. */
+		fruitless = s->written >= progress_bytes ? 1 : fruitless + 1;
 		if (((rc == CURLE_HTTP_RETURNED_ERROR && http_code == 416) ||
 		     rc == CURLE_RANGE_ERROR) && s->fd >= 0 && s->offset > 0) {
 			/*
@@ -397,17 +405,20 @@ run_transfer(const struct fetch *f, const char *url, struct sink *s, struct msg 
 		} else if (!retryable(rc, http_code) || s->write_errno != 0 ||
 			   fruitless > retries || attempt >= MAX_ATTEMPTS) {
 			describe_failure(err, url, rc, http_code, errbuf, stall, s);
-			if (fruitless > 1 && retryable(rc, http_code))
-				msg_append(err, _("(gave up after %u tries)"), attempt);
+			if (attempt > 1 && retryable(rc, http_code) && s->write_errno == 0)
+				msg_append(err, _("(gave up after %u tries; a download gets at most "
+						  "%u, and %u in a row that bring less than %llu bytes)"),
+					   attempt, MAX_ATTEMPTS, retries + 1,
+					   (unsigned long long)progress_bytes);
 			return FETCH_FAILED;
 		}
 		if (f->note != NULL) {
 			char line[512];
 
 			snprintf(line, sizeof line,
-				 _("%s: %s after %llu bytes; trying again (%u of %u)"), url,
-				 errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc),
-				 (unsigned long long)s->offset, fruitless, retries);
+				 _("%s: %s after %llu bytes; trying again (try %u of at most %u)"),
+				 url, errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc),
+				 (unsigned long long)s->offset, attempt + 1, MAX_ATTEMPTS);
 			f->note(f->user, line);
 		}
 		/* Right away after progress; else 0.5 s, 1 s, 2 s ... */

@@ -17,6 +17,7 @@
 
 #include <openssl/evp.h>
 
+#include "fileread.h"
 #include "fsutil.h"
 #include "i18n.h"
 #include "util.h"
@@ -530,19 +531,22 @@ fail:
 
 /* ------------------------------------------------------------------ reading */
 
-/* Opens a regular file for reading without blocking on a FIFO or a device. */
+/*
+ * Opens a regular file for reading: resolved as fs_open() resolves it (no link
+ * followed under a pinned DIR), then fileread.c's one rule for what may be read.
+ */
 static int
 open_regular(const char *path, struct stat *st, struct msg *err)
 {
-	int fd = fs_open(path, O_RDONLY | O_NONBLOCK, 0);
-	int flags;
+	struct loc l;
+	int fd, flags;
 
-	if (fd < 0)
+	if (locate(path, &l) != 0)
 		return msg_set(err, _("%s: cannot open: %s"), path, why(errno));
-	if (fstat(fd, st) != 0 || !S_ISREG(st->st_mode)) {
-		close(fd);
-		return msg_set(err, _("%s: not a regular file"), path);
-	}
+	fd = file_open_regular(l.pfd, l.base, l.pinned ? FILE_NOFOLLOW : FILE_FOLLOW, st, err);
+	loc_free(&l);
+	if (fd < 0)
+		return -1;
 	flags = fcntl(fd, F_GETFL);
 	if (flags >= 0)
 		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);

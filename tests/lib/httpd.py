@@ -7,6 +7,8 @@ told to misbehave per path:
 
   --fault PATH=drop:BYTES[:TIMES]    send BYTES of the body, then close (TIMES: 1)
   --fault PATH=stall:BYTES[:TIMES]   send BYTES, then send nothing (TIMES: always)
+  --fault PATH=trickle:BYTES[:TIMES] send BYTES slowly (100 every 0.1 s), then
+                                     send nothing (TIMES: always)
   --fault PATH=status:CODE[:TIMES]   answer CODE instead (TIMES: always)
   --fault PATH=redirect:TARGET       answer 302 to TARGET
   --no-range                         ignore Range headers (answer 200)
@@ -39,7 +41,7 @@ def parse_fault(text):
     value = int(parts[0])
     default_times = 1 if kind == "drop" else -1
     times = int(parts[1]) if len(parts) > 1 else default_times
-    if kind not in ("drop", "stall", "status"):
+    if kind not in ("drop", "stall", "trickle", "status"):
         raise SystemExit("unknown fault kind: " + kind)
     return path, {"kind": kind, "value": value, "times": times}
 
@@ -125,19 +127,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if head:
             return
         limit = length
-        if fault and fault["kind"] in ("drop", "stall"):
+        if fault and fault["kind"] in ("drop", "stall", "trickle"):
             limit = min(length, fault["value"])
+        piece = 100 if fault and fault["kind"] == "trickle" else 1 << 20
         with open(full, "rb") as f:
             f.seek(start)
             sent = 0
             while sent < limit:
-                chunk = f.read(min(1 << 20, limit - sent))
+                chunk = f.read(min(piece, limit - sent))
                 if not chunk:
                     break
                 self.wfile.write(chunk)
                 sent += len(chunk)
+                if piece < 1 << 20:
+                    self.wfile.flush()
+                    time.sleep(0.1)
         self.wfile.flush()
-        if fault and fault["kind"] == "stall" and limit < length:
+        if fault and fault["kind"] in ("stall", "trickle") and limit < length:
             # Keep the connection open and silent until the client gives up.
             deadline = time.time() + 600
             while time.time() < deadline:

@@ -121,3 +121,33 @@ zk_assert_nothing_outside() {
     -e 'evil.*' || true)
   [ -z "$extra" ] || zk_fail "something was written outside DIR: $extra"
 }
+
+# zk_build_bomb OUT TOP COUNT BYTES: a .tar.gz whose top folder TOP holds
+# COUNT files of BYTES zeros each (a decompression bomb: 800 MiB of zeros
+# make about 0.8 MB), streamed, so nothing of that size is ever on disk here.
+zk_build_bomb() {
+  python3 - "$@" <<'PY'
+import io, sys, tarfile
+out, top, count, size = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+
+class Zeros(io.RawIOBase):
+    def __init__(self, n):
+        self.left = n
+    def readable(self):
+        return True
+    def readinto(self, b):
+        n = min(len(b), self.left)
+        b[:n] = bytes(n)
+        self.left -= n
+        return n
+
+with tarfile.open(out, "w:gz", compresslevel=9) as tar:
+    d = tarfile.TarInfo(top)
+    d.type, d.mode = tarfile.DIRTYPE, 0o755
+    tar.addfile(d)
+    for i in range(count):
+        info = tarfile.TarInfo("%s/libs/zeros-%d.jar" % (top, i))
+        info.size, info.mode = size, 0o644
+        tar.addfile(info, io.BufferedReader(Zeros(size), 1 << 20))
+PY
+}

@@ -395,6 +395,18 @@ make_archive(const char *dir, const char *const *entries)
 	return path;
 }
 
+/* dir/rel, freed at exit: for paths used once in a call. */
+static char *
+xasprintf_keep(const char *dir, const char *rel)
+{
+	static struct strlist kept;
+	char *path = xasprintf("%s/%s", dir, rel);
+
+	strlist_push(&kept, path);
+	free(path);
+	return kept.items[kept.len - 1];
+}
+
 /* Unpacks entries into a fresh DIR/work; returns the result, err gets the message. */
 static enum unpack_result
 try_unpack(const char *const *entries, char **base_out, struct msg *err)
@@ -544,6 +556,139 @@ test_unpack_cancel(void **state)
 	free(base);
 }
 
+
+/* Expansion past a limit is refused, naming the archive and the limit, before anything is kept. */
+static void
+test_unpack_limits(void **state)
+{
+	static const char *const entries[] = { "t/", "t/a", "t/b", NULL };
+	struct unpack per_entry = { .max_entry = 4 }, total = { .max_total = 9 };
+	const struct unpack *cases[] = { &per_entry, &total };
+	const char *why[] = { "'t/a' would expand to", "its files would expand to more than" };
+
+	(void)state;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char *base = unit_tmpdir(), *work = xasprintf("%s/work", base), *archive;
+		struct msg err;
+
+		assert_int_equal(mkdir(work, 0700), 0);
+		archive = make_archive(base, entries);
+		assert_int_equal(unpack_archive(cases[i], archive, work, "t", &err), UNPACK_FAILED);
+		assert_contains(err.text, why[i]);
+		assert_contains(err.text, "test.tar.gz");
+		assert_contains(err.text, "nothing of it was kept");
+		assert_nothing_written(base);
+		free(archive);
+		free(work);
+		unit_rmtree(base);
+		free(base);
+	}
+}
+
+/* Overwrites the start of base/rel with text, keeping its size. */
+static void
+scribble(const char *base, const char *rel, const char *text, bool append)
+{
+	char *path = xasprintf("%s/%s", base, rel);
+	int fd = open(path, O_WRONLY | (append ? O_APPEND : 0));
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	free(path);
+}
+
+/* A kept tree is compared with its archive: sizes, links, the compared files' bytes. */
+static void
+test_unpack_verify(void **state)
+{
+	static const char *const entries[] = {
+		"t/", "t/bin/", "t/bin/run", "t/libs/a.jar", "t/libs/z.jar", "t/libs/b.jar->a.jar",
+		"t/libs/c.jar=>t/libs/a.jar", NULL,
+	};
+	struct strlist compare = { 0 }, critical = { 0 };
+	struct unpack u = { .compare = &compare };
+	struct msg err, note;
+	char *base, *work, *archive, *from, *to;
+
+	(void)state;
+	strlist_push(&compare, "t/libs/z*.jar");
+	assert_int_equal(try_unpack(entries, &base, &err), UNPACK_OK);
+	work = xasprintf("%s/work", base);
+	archive = xasprintf("%s/test.tar.gz", base);
+	assert_int_equal(unpack_verify(&u, archive, work, "t", &note, &err), UNPACK_OK);
+	assert_string_equal(note.text, "");
+
+	/* The same size, other bytes: found only in a compared file. */
+	scribble(work, "t/libs/z.jar", "HELLO", false);
+	scribble(work, "t/libs/a.jar", "HELLO", false);
+	assert_int_equal(unpack_verify(&u, archive, work, "t", &note, &err), UNPACK_FAILED);
+	assert_contains(err.text, "t/libs/z.jar holds other bytes than the archive's copy");
+	assert_not_contains(err.text, "a.jar");
+	scribble(work, "t/libs/z.jar", "hello", false);
+
+	/* A longer script: a failure, or only a note outside the critical entries. */
+	scribble(work, "t/bin/run", "!", true);
+	assert_int_equal(unpack_verify(&u, archive, work, "t", &note, &err), UNPACK_FAILED);
+	assert_contains(err.text, "t/bin/run holds 6 bytes; the archive 5");
+	strlist_push(&critical, "t/libs/*");
+	u.critical = &critical;
+	assert_int_equal(unpack_verify(&u, archive, work, "t", &note, &err), UNPACK_OK);
+	assert_contains(note.text, "t/bin/run holds 6 bytes");
+
+	/* A missing jar is critical; one the swap moved is compared where it went. */
+	from = xasprintf("%s/t/libs/z.jar", work);
+	to = xasprintf("%s/aside/z.jar", work);
+	assert_int_equal(mkdir(xasprintf_keep(work, "aside"), 0700), 0);
+	assert_int_equal(rename(from, to), 0);
+	assert_int_equal(unpack_verify(&u, archive, work, "t", &note, &err), UNPACK_FAILED);
+	assert_contains(err.text, "t/libs/z.jar is missing");
+	u.moved_from = "t/libs";
+	u.moved_to = "aside";
+	assert_int_equal(unpack_verify(&u, archive, work, "t", &note, &err), UNPACK_OK);
+	scribble(work, "aside/z.jar", "J", false);
+	assert_int_equal(unpack_verify(&u, archive, work, "t", &note, &err), UNPACK_FAILED);
+	assert_contains(err.text, "aside/z.jar holds other bytes");
+	scribble(work, "aside/z.jar", "h", false);
+
+	/* A link that leads elsewhere. */
+	assert_int_equal(unlink(xasprintf_keep(work, "t/libs/b.jar")), 0);
+	assert_int_equal(symlink("z.jar", xasprintf_keep(work, "t/libs/b.jar")), 0);
+	assert_int_equal(unpack_verify(&u, archive, work, "t", &note, &err), UNPACK_FAILED);
+	assert_contains(err.text, "leads to 'z.jar'");
+
+	strlist_free(&compare);
+	strlist_free(&critical);
+	free(from);
+	free(to);
+	free(archive);
+	free(work);
+	unit_rmtree(base);
+	free(base);
+}
+
+/* The archive itself must be a regular file: a FIFO would block the open. */
+static void
+test_unpack_fifo(void **state)
+{
+	char *base = unit_tmpdir(), *work = xasprintf("%s/work", base);
+	char *fifo = xasprintf("%s/test.tar.gz", base);
+	struct unpack u = { 0 };
+	struct msg err, note;
+
+	(void)state;
+	assert_int_equal(mkdir(work, 0700), 0);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	assert_int_equal(unpack_archive(&u, fifo, work, "t", &err), UNPACK_FAILED);
+	assert_contains(err.text, "named pipe");
+	assert_int_equal(unpack_verify(&u, fifo, work, "t", &note, &err), UNPACK_FAILED);
+	assert_contains(err.text, "named pipe");
+	free(fifo);
+	free(work);
+	unit_rmtree(base);
+	free(base);
+}
+
 int
 main(void)
 {
@@ -561,6 +706,9 @@ main(void)
 		cmocka_unit_test(test_unpack_good),
 		cmocka_unit_test(test_unpack_refusals),
 		cmocka_unit_test(test_unpack_cancel),
+		cmocka_unit_test(test_unpack_limits),
+		cmocka_unit_test(test_unpack_verify),
+		cmocka_unit_test(test_unpack_fifo),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
