@@ -60,6 +60,13 @@ for tool in debootstrap git tar chroot mount umount; do
 done
 
 repo=$(cd "$(dirname "$0")/.." && pwd -P)
+# CI hands the clone to an unprivileged user before this runs as root: git
+# refuses a repository of another owner unless its global configuration says
+# safe.directory, so this script's git calls get a configuration of their own.
+git_config=$(mktemp)
+printf '[safe]\n\tdirectory = %s\n\tdirectory = %s/.git\n' "$repo" "$repo" >"$git_config"
+export GIT_CONFIG_GLOBAL=$git_config
+trap 'rm -f "$git_config"' EXIT
 commit=$(git -C "$repo" rev-parse HEAD)
 cache=${FRESH_ROOT_CACHE:-/var/cache/zktls-fresh-root}
 arch=$(dpkg --print-architecture 2>/dev/null || echo amd64)
@@ -141,6 +148,7 @@ stop_leftovers() {
 # shellcheck disable=SC2317 # the EXIT trap
 cleanup() {
   local i status=$?
+  rm -f "$git_config"
   stop_leftovers
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
     umount "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" 2>/dev/null || true
