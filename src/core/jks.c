@@ -1,4 +1,4 @@
-/* Our own JKS writer and reader (reference/jks-format.md): Sun's key protector, the digest, the checks. */
+/* Our own JKS writer and reader (reference/jks-format.md): Sun's key protector, the digest. */
 #include <config.h>
 
 #include <stdbool.h>
