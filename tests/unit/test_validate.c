@@ -810,7 +810,7 @@ test_dn_upper_bounds(void **state)
 		const char *type;
 		int max;
 	} bounds[] = { { "CN", 64 }, { "O", 64 }, { "OU", 64 }, { "L", 128 }, { "ST", 128 } };
-	char value[200], max_text[8];
+	char value[512], max_text[16];
 	struct plan *p;
 
 	(void)state;
