@@ -91,7 +91,8 @@ disk_full() {
   limit=$2
   [ "$at" = space ] || return 0
   used=$(df -B1 --output=used "$FS" | tail -n 1)
-  mount -t tmpfs -o "remount,size=$((used + limit))" tmpfs "$FS" || zk_fail "cannot shrink the tmpfs"
+  # One page more: taking DIR writes the lock before the preflight looks.
+  mount -t tmpfs -o "remount,size=$((used + limit + 4096))" tmpfs "$FS" || zk_fail "cannot shrink the tmpfs"
 }
 disk_free() {
   if [ "$at" = space ] && [ -n "$limit" ]; then
@@ -268,9 +269,7 @@ if [ "$ZK_DISK_BACKEND" = tmpfs ]; then
   prev=$(used_after jars)
   jars_need=$((prev - base))
   [ "$jars_need" -gt $((4 << 20)) ] || zk_fail "the jars step needs only $jars_need bytes: too few to test"
-  # The preflight wants 4 MiB free after the run has taken DIR (the lock file
-  # and its folder take pages of their own): start a little above it.
-  least=$(((4 << 20) + (64 << 10)))
+  least=$((4 << 20))
   budgets="$least $((jars_need * 3 / 4)) $((jars_need - 100000)) $((jars_need - 4096))"
   for step in ca certs zookeeper brokers clients; do
     now=$(used_after "$step")
