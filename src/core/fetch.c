@@ -16,6 +16,8 @@
 #include <openssl/x509.h>
 
 #include "fetch.h"
+#include "fileread.h"
+#include "fsutil.h"
 #include "hashpipe.h"
 #include "i18n.h"
 #include "util.h"
@@ -438,17 +440,23 @@ fetch_file(const struct fetch *f, const char *url, const char *part,
 	enum { CHUNK = 256 * 1024 };
 	struct sink s = { .fd = -1, .f = f };
 	enum fetch_result result;
-	struct stat st;
+	struct stat st = { 0 };
 	char *chunk;
 	ssize_t n;
 
-	s.fd = open(part, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	/*
+	 * Through fsutil: under a pinned DIR the .part is reached from DIR's
+	 * descriptor, whatever DIR's name leads to now.  O_NONBLOCK: a FIFO put
+	 * there fails the open instead of waiting for a reader.
+	 */
+	s.fd = fs_open(part, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK, 0644);
 	if (s.fd < 0)
 		return msg_set(err, _("%s: cannot write it: %s"), part, strerror(errno)),
 		       FETCH_FAILED;
 	if (fstat(s.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		close(s.fd);
-		return msg_set(err, _("%s: not a regular file"), part), FETCH_FAILED;
+		return msg_set(err, _("%s is %s, not a regular file; move it away"), part,
+			       file_type_name(st.st_mode)), FETCH_FAILED;
 	}
 	/* What an earlier, interrupted run fetched is hashed first, then continued. */
 	s.hash = sha512_new();

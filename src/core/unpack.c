@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "fileread.h"
+#include "fsutil.h"
 #include "i18n.h"
 #include "unpack.h"
 #include "util.h"
@@ -305,15 +306,11 @@ pass_record(struct pass *p, struct archive_entry *e, const char *normal, struct 
 	return r;
 }
 
-/* "Write failed: No space left on device", with what to do about a full disk. */
+/* "cannot unpack ...: No space left on device", with what to do about a full disk. */
 static void
-archive_failure(struct msg *err, const char *archive, const char *entry, struct archive *a)
+write_failure(struct msg *err, const char *archive, const char *entry, const char *what, int e)
 {
-	int e = archive_errno(a);
-	const char *text = archive_error_string(a);
-
-	msg_set(err, _("%s: cannot unpack %s: %s%s%s"), archive, entry,
-		text != NULL ? text : _("unknown error"), e > 0 ? ": " : "", e > 0 ? strerror(e) : "");
+	msg_set(err, _("%s: cannot unpack %s: %s%s%s"), archive, entry, what, ": ", strerror(e));
 	if (e == ENOSPC || e == EDQUOT)
 		msg_append(err, _("Nothing of it was kept: free some space and run the step "
 				  "again."));
@@ -324,11 +321,12 @@ archive_failure(struct msg *err, const char *archive, const char *entry, struct 
  * (verifying), hashed when the entry is compared.
  */
 static enum unpack_result
-pass_data(struct pass *p, struct rec *r, struct archive *out, struct msg *err)
+pass_data(struct pass *p, struct rec *r, int out, struct msg *err)
 {
 	EVP_MD_CTX *ctx = NULL;
 	enum unpack_result result = UNPACK_OK;
 	unsigned int len = 0;
+	int64_t pos = 0, end = 0;
 
 	if (r->compare) {
 		ctx = EVP_MD_CTX_new();
@@ -348,12 +346,20 @@ pass_data(struct pass *p, struct rec *r, struct archive *out, struct msg *err)
 			result = UNPACK_FAILED;
 			break;
 		}
-		/* A short write (a full disk) is only a warning to libarchive: a failure here. */
-		if (out != NULL && archive_write_data_block(out, block, size, offset) != ARCHIVE_OK) {
-			archive_failure(err, p->archive, r->name, out);
+		/* Every write checked: a short one (a full disk) fails the unpack. */
+		if (out >= 0 && offset != pos && lseek(out, offset, SEEK_SET) != offset) {
+			write_failure(err, p->archive, r->name, _("cannot seek"), errno);
 			result = UNPACK_FAILED;
 			break;
 		}
+		if (out >= 0 && file_write_all(out, block, size) != 0) {
+			write_failure(err, p->archive, r->name, _("cannot write"), errno);
+			result = UNPACK_FAILED;
+			break;
+		}
+		pos = offset + (int64_t)size;
+		if (pos > end)
+			end = pos;
 		if (ctx != NULL)
 			EVP_DigestUpdate(ctx, block, size);
 		if (cancelled(p->u)) {
@@ -361,6 +367,11 @@ pass_data(struct pass *p, struct rec *r, struct archive *out, struct msg *err)
 			break;
 		}
 		pass_progress(p, false);
+	}
+	/* A sparse file's trailing hole. */
+	if (result == UNPACK_OK && out >= 0 && ftruncate(out, end) != 0) {
+		write_failure(err, p->archive, r->name, _("cannot write"), errno);
+		result = UNPACK_FAILED;
 	}
 	if (ctx != NULL) {
 		EVP_DigestFinal_ex(ctx, r->sha256, &len);
@@ -377,10 +388,16 @@ hash_file(const char *path, unsigned char md[32], const atomic_bool *cancel, str
 	EVP_MD_CTX *ctx;
 	unsigned int len = 0;
 	ssize_t n;
-	int fd = file_open_regular(AT_FDCWD, path, FILE_NOFOLLOW, &st, err), rc = 0;
+	int fd = fs_open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK, 0), rc = 0;
 
+	st.st_mode = 0;
 	if (fd < 0)
-		return -1;
+		return msg_set(err, _("%s: cannot read: %s"), path, strerror(errno));
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return msg_set(err, _("%s is %s, not a regular file; move it away"), path,
+			       file_type_name(st.st_mode));
+	}
 	ctx = EVP_MD_CTX_new();
 	EVP_DigestInit_ex(ctx, EVP_sha256(), NULL);
 	chunk = xmalloc(HASH_CHUNK);
@@ -438,7 +455,7 @@ rec_differs(const struct pass *p, const struct rec *r, const char *path, const c
 	struct msg why;
 	ssize_t n;
 
-	if (lstat(path, &st) != 0)
+	if (fs_lstat(path, &st) != 0)
 		return xasprintf(_("%s is missing"), shown);
 	if ((st.st_mode & S_IFMT) != r->type)
 		return xasprintf(_("%s is %s; the archive holds %s"), shown,
@@ -539,16 +556,15 @@ compare_tree(const struct pass *p, const char *dir, const char *base, struct msg
 	return UNPACK_FAILED;
 }
 
-/* Checks one entry and points it into the temporary folder; *normal gets its name. */
+/* Checks one entry; *normal gets its name (and a hard link its target's). */
 static int
-prepare_entry(struct archive_entry *e, const char *top, const char *temp, char **normal_out,
-	      struct msg *err)
+prepare_entry(struct archive_entry *e, const char *top, char **normal_out, struct msg *err)
 {
 	const char *name = archive_entry_pathname(e);
 	const char *hardlink = archive_entry_hardlink(e);
 	mode_t type = archive_entry_filetype(e);
 	const char *why = NULL;
-	char *normal = NULL, *target_normal = NULL, *full;
+	char *normal = NULL, *target_normal = NULL;
 
 	*normal_out = NULL;
 	if (!unpack_path_ok(top, name, &normal, &why))
@@ -559,9 +575,7 @@ prepare_entry(struct archive_entry *e, const char *top, const char *temp, char *
 			free(normal);
 			return -1;
 		}
-		full = xasprintf("%s/%s", temp, target_normal);
-		archive_entry_set_hardlink(e, full);
-		free(full);
+		archive_entry_set_hardlink(e, target_normal);
 		free(target_normal);
 	} else if (type == AE_IFLNK) {
 		const char *target = archive_entry_symlink(e);
@@ -577,9 +591,6 @@ prepare_entry(struct archive_entry *e, const char *top, const char *temp, char *
 		free(normal);
 		return -1;
 	}
-	full = xasprintf("%s/%s", temp, normal);
-	archive_entry_set_pathname(e, full);
-	free(full);
 	*normal_out = normal;
 	/* No set-id bits and nothing writable by others; folders stay ours to remove. */
 	if (type == AE_IFDIR)
@@ -589,10 +600,182 @@ prepare_entry(struct archive_entry *e, const char *top, const char *temp, char *
 	return 0;
 }
 
+/*
+ * The folder an entry (a name relative to the temporary folder) goes into,
+ * reached from the temporary folder's descriptor without following any link;
+ * folders the archive did not list are made on the way.  *base is the
+ * entry's last component.  Returns a descriptor, or -1 with errno.
+ */
+static int
+open_parent(int tfd, const char *name, const char **base)
+{
+	char *copy = xstrdup(name), *part = copy, *slash;
+	int cur = fcntl(tfd, F_DUPFD_CLOEXEC, 0);
+
+	while (cur >= 0 && (slash = strchr(part, '/')) != NULL) {
+		int next;
+
+		*slash = '\0';
+		next = openat(cur, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 && errno == ENOENT && mkdirat(cur, part, 0755) == 0)
+			next = openat(cur, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			int e = errno;
+
+			close(cur);
+			errno = e;
+		}
+		if (next >= 0)
+			close(cur);
+		cur = next;
+		part = slash + 1;
+	}
+	*base = name + (part - copy);
+	free(copy);
+	return cur;
+}
+
+/* The entry's times, as libarchive's ARCHIVE_EXTRACT_TIME restored them. */
+static void
+entry_times(struct archive_entry *e, struct timespec ts[2])
+{
+	ts[1].tv_sec = archive_entry_mtime(e);
+	ts[1].tv_nsec = archive_entry_mtime_nsec(e);
+	if (!archive_entry_mtime_is_set(e))
+		ts[1].tv_nsec = UTIME_OMIT;
+	ts[0] = ts[1];
+	if (archive_entry_atime_is_set(e)) {
+		ts[0].tv_sec = archive_entry_atime(e);
+		ts[0].tv_nsec = archive_entry_atime_nsec(e);
+	}
+}
+
+/* A folder's times, set once everything in it is written. */
+struct dir_time {
+	char *name;
+	struct timespec ts[2];
+};
+
+struct writer {
+	int tfd;                /* the temporary folder */
+	struct dir_time *dirs;
+	size_t ndirs;
+};
+
+/*
+ * Writes one entry under the temporary folder: every name resolved from its
+ * descriptor with no link followed, every write checked.
+ */
+static enum unpack_result
+write_entry(struct pass *p, struct writer *w, struct archive_entry *e, struct rec *r,
+	    struct msg *err)
+{
+	enum unpack_result result = UNPACK_OK;
+	mode_t perm = archive_entry_perm(e) & 07777;
+	struct timespec ts[2];
+	const char *base;
+	struct stat st;
+	int fd = -1, dfd = open_parent(w->tfd, r->name, &base);
+
+	if (dfd < 0)
+		return write_failure(err, p->archive, r->name, _("cannot open its folder"), errno),
+		       UNPACK_FAILED;
+	entry_times(e, ts);
+	/* An entry the archive holds again replaces the earlier copy; a folder stays. */
+	if (fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !(S_ISDIR(st.st_mode) && r->type == S_IFDIR) &&
+	    unlinkat(dfd, base, S_ISDIR(st.st_mode) ? AT_REMOVEDIR : 0) != 0) {
+		write_failure(err, p->archive, r->name, _("cannot replace it"), errno);
+		close(dfd);
+		return UNPACK_FAILED;
+	}
+	if (r->type == S_IFDIR) {
+		if ((mkdirat(dfd, base, 0700) != 0 && errno != EEXIST) ||
+		    (fd = openat(dfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+		    fchmod(fd, perm) != 0) {
+			write_failure(err, p->archive, r->name, _("cannot make the folder"), errno);
+			result = UNPACK_FAILED;
+		} else {
+			w->dirs = xrealloc(w->dirs, (w->ndirs + 1) * sizeof *w->dirs);
+			w->dirs[w->ndirs].name = xstrdup(r->name);
+			memcpy(w->dirs[w->ndirs++].ts, ts, sizeof ts);
+		}
+	} else if (r->type == S_IFLNK) {
+		if (symlinkat(r->target, dfd, base) != 0 ||
+		    utimensat(dfd, base, ts, AT_SYMLINK_NOFOLLOW) != 0) {
+			write_failure(err, p->archive, r->name, _("cannot make the link"), errno);
+			result = UNPACK_FAILED;
+		}
+	} else if (r->hardlink) {
+		const char *from_base;
+		int from = open_parent(w->tfd, archive_entry_hardlink(e), &from_base);
+
+		if (from < 0 || linkat(from, from_base, dfd, base, 0) != 0) {
+			write_failure(err, p->archive, r->name, _("cannot make the hard link"), errno);
+			result = UNPACK_FAILED;
+		} else if (archive_entry_size(e) > 0) {
+			/* A hard link with bytes of its own (pax allows it): they are the file's. */
+			fd = openat(dfd, base, O_WRONLY | O_TRUNC | O_NOFOLLOW | O_CLOEXEC);
+			if (fd < 0) {
+				write_failure(err, p->archive, r->name, _("cannot write"), errno);
+				result = UNPACK_FAILED;
+			} else {
+				result = pass_data(p, r, fd, err);
+			}
+		}
+		if (from >= 0)
+			close(from);
+	} else {
+		fd = openat(dfd, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd < 0 || fchmod(fd, perm) != 0) {
+			write_failure(err, p->archive, r->name, _("cannot write"), errno);
+			result = UNPACK_FAILED;
+		} else if (archive_entry_size(e) > 0) {
+			result = pass_data(p, r, fd, err);
+		}
+		if (result == UNPACK_OK && futimens(fd, ts) != 0) {
+			write_failure(err, p->archive, r->name, _("cannot set its time"), errno);
+			result = UNPACK_FAILED;
+		}
+	}
+	if (fd >= 0 && close(fd) != 0 && result == UNPACK_OK && r->type != S_IFDIR) {
+		/* Some file systems report a failed write-back only here. */
+		write_failure(err, p->archive, r->name, _("cannot write"), errno);
+		result = UNPACK_FAILED;
+	}
+	close(dfd);
+	return result;
+}
+
+/* Folder times last: writing into a folder changes its time. */
+static int
+writer_finish(struct pass *p, struct writer *w, struct msg *err)
+{
+	int rc = 0;
+
+	for (size_t i = w->ndirs; i-- > 0;) {
+		const char *base;
+		int dfd = rc == 0 ? open_parent(w->tfd, w->dirs[i].name, &base) : -1;
+
+		if (rc == 0 && (dfd < 0 || utimensat(dfd, base, w->dirs[i].ts,
+						      AT_SYMLINK_NOFOLLOW) != 0)) {
+			write_failure(err, p->archive, w->dirs[i].name, _("cannot set its time"),
+				      errno);
+			rc = -1;
+		}
+		if (dfd >= 0)
+			close(dfd);
+		free(w->dirs[i].name);
+	}
+	free(w->dirs);
+	w->dirs = NULL;
+	w->ndirs = 0;
+	return rc;
+}
+
 /* Unpacks every entry into temp; the records are left in p for the comparison. */
 static enum unpack_result
-unpack_entries(struct pass *p, struct archive *out, const char *top, const char *temp,
-	       struct msg *err)
+unpack_entries(struct pass *p, struct writer *w, const char *top, struct msg *err)
 {
 	for (;;) {
 		struct archive_entry *e;
@@ -608,26 +791,15 @@ unpack_entries(struct pass *p, struct archive *out, const char *top, const char 
 			       UNPACK_FAILED;
 		if (cancelled(p->u))
 			return UNPACK_CANCELLED;
-		if (prepare_entry(e, top, temp, &normal, err) != 0) {
+		if (prepare_entry(e, top, &normal, err) != 0) {
 			msg_prefix(err, _("%s is refused, nothing of it was unpacked"), p->archive);
 			return UNPACK_FAILED;
 		}
 		r = pass_record(p, e, normal, err);
-		if (r == NULL) {
-			free(normal);
-			return UNPACK_FAILED;
-		}
-		if (archive_write_header(out, e) != ARCHIVE_OK) {
-			archive_failure(err, p->archive, normal, out);
-			free(normal);
-			return UNPACK_FAILED;
-		}
-		result = archive_entry_size(e) > 0 ? pass_data(p, r, out, err) : UNPACK_OK;
-		if (result == UNPACK_OK && archive_write_finish_entry(out) != ARCHIVE_OK) {
-			archive_failure(err, p->archive, normal, out);
-			result = UNPACK_FAILED;
-		}
 		free(normal);
+		if (r == NULL)
+			return UNPACK_FAILED;
+		result = write_entry(p, w, e, r, err);
 		if (result != UNPACK_OK)
 			return result;
 		pass_progress(p, false);
@@ -638,23 +810,22 @@ enum unpack_result
 unpack_archive(const struct unpack *u, const char *archive, const char *dir, const char *top,
 	       struct msg *err)
 {
-	char real_dir[PATH_MAX];
 	char *temp, *temp_top, *final;
-	struct archive *out;
+	struct writer w = { .tfd = -1 };
 	struct pass p;
 	enum unpack_result result = UNPACK_OK;
 	struct stat st;
 
 	/*
-	 * The real path, without symbolic links: libarchive refuses to write
-	 * through any link on the way (ARCHIVE_EXTRACT_SECURE_SYMLINKS), and
-	 * entries are checked and prefixed with it, never taken as they are.
+	 * Everything through fsutil: under a pinned DIR, the temporary folder is
+	 * reached from DIR's descriptor, and every entry from the temporary
+	 * folder's, no link followed, so swapping DIR for a link changes nothing
+	 * about where the tree goes.  Entries are checked first, never taken as
+	 * they are.
 	 */
-	if (realpath(dir, real_dir) == NULL)
-		return msg_set(err, "%s: %s", dir, strerror(errno)), UNPACK_FAILED;
-	temp = xasprintf("%s/%s", real_dir, UNPACK_TEMP_DIR);
+	temp = xasprintf("%s/%s", dir, UNPACK_TEMP_DIR);
 	/* Left by a crash or a cancel: it never holds anything finished. */
-	if (unpack_remove_tree(temp, err) != 0) {
+	if (fs_remove_tree(temp, err) != 0) {
 		free(temp);
 		return UNPACK_FAILED;
 	}
@@ -663,38 +834,42 @@ unpack_archive(const struct unpack *u, const char *archive, const char *dir, con
 		free(temp);
 		return UNPACK_FAILED;
 	}
-	if (mkdir(temp, 0700) != 0) {
+	if (fs_mkdirs(temp, 0700, err) == 0 &&
+	    (w.tfd = fs_open(temp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0)) < 0)
 		msg_set(err, _("cannot make %s: %s"), temp, strerror(errno));
+	if (w.tfd < 0) {
+		struct msg ignored;
+
 		pass_close(&p);
+		fs_remove_tree(temp, &ignored);
 		free(temp);
 		return UNPACK_FAILED;
 	}
-	out = archive_write_disk_new();
-	archive_write_disk_set_options(out, ARCHIVE_EXTRACT_TIME | ARCHIVE_EXTRACT_PERM |
-					       ARCHIVE_EXTRACT_SECURE_SYMLINKS |
-					       ARCHIVE_EXTRACT_SECURE_NODOTDOT);
-	result = unpack_entries(&p, out, top, temp, err);
-	/* Folder modes and times are set here, after their contents. */
-	if (archive_write_close(out) != ARCHIVE_OK && result == UNPACK_OK) {
-		archive_failure(err, archive, top, out);
-		result = UNPACK_FAILED;
+	result = unpack_entries(&p, &w, top, err);
+	{
+		struct msg late;
+
+		if (writer_finish(&p, &w, &late) != 0 && result == UNPACK_OK) {
+			*err = late;
+			result = UNPACK_FAILED;
+		}
 	}
-	archive_write_free(out);
+	close(w.tfd);
 	temp_top = xasprintf("%s/%s", temp, top);
-	final = xasprintf("%s/%s", real_dir, top);
-	if (result == UNPACK_OK && (lstat(temp_top, &st) != 0 || !S_ISDIR(st.st_mode))) {
+	final = xasprintf("%s/%s", dir, top);
+	if (result == UNPACK_OK && (fs_lstat(temp_top, &st) != 0 || !S_ISDIR(st.st_mode))) {
 		msg_set(err, _("%s holds no folder %s"), archive, top);
 		result = UNPACK_FAILED;
 	}
 	if (result == UNPACK_OK) {
-		/* What is on disk, not what libarchive said: it counts only when it matches. */
+		/* What is on disk, not what was written: it counts only when it matches. */
 		result = compare_tree(&p, NULL, temp, NULL, err);
 		if (result == UNPACK_FAILED)
 			msg_prefix(err, _("unpacking %s did not give what it holds, so nothing of it "
 					  "was kept"), archive);
 	}
 	if (result == UNPACK_OK) {
-		if (rename(temp_top, final) != 0) {
+		if (fs_rename(temp_top, final) != 0) {
 			msg_set(err, _("cannot move the unpacked %s into %s: %s"), top, dir,
 				strerror(errno));
 			result = UNPACK_FAILED;
@@ -706,7 +881,7 @@ unpack_archive(const struct unpack *u, const char *archive, const char *dir, con
 	{
 		struct msg ignored;
 
-		unpack_remove_tree(temp, &ignored);
+		fs_remove_tree(temp, &ignored);
 	}
 	free(temp_top);
 	free(final);
@@ -747,7 +922,7 @@ unpack_verify(const struct unpack *u, const char *archive, const char *dir, cons
 		} else if ((r = pass_record(&p, e, normal, err)) == NULL) {
 			result = UNPACK_FAILED;
 		} else if (r->compare) {
-			result = pass_data(&p, r, NULL, err);
+			result = pass_data(&p, r, -1, err);
 		}
 		free(normal);
 		pass_progress(&p, false);

@@ -11,7 +11,10 @@
 # - DIR swapped for a link to an attacker's directory half-way through a run
 #   (an LD_PRELOAD shim does it right after ca-key is in place): every later
 #   file still lands in the directory that was opened, none in the
-#   attacker's, and the next step stops, saying DIR was moved.
+#   attacker's, and the next step stops, saying DIR was moved;
+# - the same swap in the jars step, right after its temporary unpack folder
+#   is made: the whole tree is unpacked into, and moved into place in, the
+#   directory that was opened; nothing lands in the attacker's.
 : "${top_srcdir:?run this test through make check}"
 # shellcheck source-path=SCRIPTDIR source=../lib/common.sh
 . "$top_srcdir/tests/lib/common.sh"
@@ -100,20 +103,25 @@ cat >"$ZK_TMP/swap.c" <<'SHIM'
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-/* Right after ca-key is in place: DIR moves away, a link takes its name. */
+/*
+ * Right after ca-key (or ZKTLS_SWAP_AFTER) is in place: DIR moves away, a
+ * link takes its name.
+ */
 static void
 swap_after(int rc, const char *to)
 {
 	static int done;
 	const char *dir = getenv("ZKTLS_SWAP_DIR"), *att = getenv("ZKTLS_SWAP_TO");
+	const char *after = getenv("ZKTLS_SWAP_AFTER") ? getenv("ZKTLS_SWAP_AFTER") : "ca-key";
 	const char *base = strrchr(to, '/') ? strrchr(to, '/') + 1 : to;
 	int (*real)(const char *, const char *) =
 		(int (*)(const char *, const char *))dlsym(RTLD_NEXT, "rename");
 	char moved[4096];
 
-	if (rc != 0 || done || dir == NULL || att == NULL || strcmp(base, "ca-key") != 0)
+	if (rc != 0 || done || dir == NULL || att == NULL || strcmp(base, after) != 0)
 		return;
 	done = 1;
 	snprintf(moved, sizeof moved, "%s.moved", dir);
@@ -142,6 +150,27 @@ renameat(int fromfd, const char *from, int tofd, const char *to)
 	swap_after(rc, to);
 	return rc;
 }
+
+int
+mkdir(const char *path, mode_t mode)
+{
+	int (*real)(const char *, mode_t) = (int (*)(const char *, mode_t))dlsym(RTLD_NEXT, "mkdir");
+	int rc = real(path, mode);
+
+	swap_after(rc, path);
+	return rc;
+}
+
+int
+mkdirat(int fd, const char *path, mode_t mode)
+{
+	int (*real)(int, const char *, mode_t) =
+		(int (*)(int, const char *, mode_t))dlsym(RTLD_NEXT, "mkdirat");
+	int rc = real(fd, path, mode);
+
+	swap_after(rc, path);
+	return rc;
+}
 SHIM
 ${CC:-cc} -shared -fPIC -o "$ZK_TMP/swap.so" "$ZK_TMP/swap.c" -ldl || zk_fail "cannot build the LD_PRELOAD shim"
 
@@ -161,4 +190,26 @@ done
 grep -q " truststore.jks$" "$d.moved/.zktls-wizard/manifest" || zk_fail "the manifest of the opened directory lacks truststore.jks"
 [ "$rc" -eq 1 ] || { cat "$ZK_TMP/out" >&2; zk_fail "the run went on after DIR was swapped (status $rc)"; }
 grep -q 'was moved or replaced' "$ZK_TMP/out" || { cat "$ZK_TMP/out" >&2; zk_fail "the run does not say DIR was moved"; }
-echo "ok: DIR with a space refused; links planted by another user refused; a swapped DIR kept every file in the opened directory and stopped the run"
+
+# ---- DIR swapped for a link while the jars step unpacks Kafka.
+# shellcheck source-path=SCRIPTDIR source=../lib/releases.sh
+. "$top_srcdir/tests/lib/releases.sh"
+zk_need python3 tar sha512sum
+# shellcheck disable=SC2119 # no arguments: the default releases
+zk_build_releases
+zk_serve C --root "$ZK_TMP/official" --log "$ZK_TMP/log.sums"
+mkdir -p "$ZK_TMP/archives"
+cp "$ZK_TMP/mirror/$KAFKA_PATH" "$ZK_TMP/mirror/$ZK_PATH" "$ZK_TMP/archives/"
+d="$ZK_TMP/victim2"
+att="$ZK_TMP/attacker2"
+mkdir -m 777 "$att"
+chmod 777 "$att"
+ZKTLS_SWAP_DIR="$d" ZKTLS_SWAP_TO="$att" ZKTLS_SWAP_AFTER=.zktls-unpack LD_PRELOAD="$ZK_TMP/swap.so" \
+  ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+  "$ZKTLS" --batch --steps download,jars --archives "$ZK_TMP/archives" \
+  --checksums "http://127.0.0.1:$C" "$d" >"$ZK_TMP/out" 2>&1 || true
+if [ ! -L "$d" ] || [ ! -d "$d.moved/downloads" ]; then cat "$ZK_TMP/out" >&2; zk_fail "the shim did not swap DIR in the jars step"; fi
+[ -z "$(ls -A "$att")" ] || { ls -laR "$att" >&2; zk_fail "the unpack wrote into the attacker's directory"; }
+[ -f "$d.moved/kafka_2.12-2.3.0/libs/kafka_2.12-2.3.0.jar" ] ||
+  { cat "$ZK_TMP/out" >&2; ls -la "$d.moved" >&2; zk_fail "Kafka, unpacked after the swap, is not in the directory that was opened"; }
+echo "ok: DIR with a space refused; links planted by another user refused; a swapped DIR kept every file in the opened directory (ca and jars steps) and stopped the run"
