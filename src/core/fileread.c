@@ -40,7 +40,8 @@ refuse_type(const char *path, mode_t mode, struct msg *err)
 }
 
 int
-file_open_regular(int dirfd, const char *path, unsigned flags, struct stat *st, struct msg *err)
+file_open_regular_as(int dirfd, const char *path, const char *shown, unsigned flags,
+		     struct stat *st, struct msg *err)
 {
 	bool nofollow = (flags & FILE_NOFOLLOW) != 0;
 	struct stat before;
@@ -51,30 +52,36 @@ file_open_regular(int dirfd, const char *path, unsigned flags, struct stat *st, 
 	 * rewinds), and a FIFO's open would wait for a writer.
 	 */
 	if (fstatat(dirfd, path, &before, nofollow ? AT_SYMLINK_NOFOLLOW : 0) != 0)
-		return msg_set(err, _("%s: cannot open: %s"), path, strerror(errno));
+		return msg_set(err, _("%s: cannot open: %s"), shown, strerror(errno));
 	if (!S_ISREG(before.st_mode))
-		return refuse_type(path, before.st_mode, err);
+		return refuse_type(shown, before.st_mode, err);
 	/* O_NONBLOCK in case a FIFO is swapped in between; it changes nothing for a file. */
 	fd = openat(dirfd, path,
 		    O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | (nofollow ? O_NOFOLLOW : 0));
 	if (fd < 0) {
 		if (errno == ELOOP && nofollow)
-			return refuse_type(path, S_IFLNK, err);
-		return msg_set(err, _("%s: cannot open: %s"), path, strerror(errno));
+			return refuse_type(shown, S_IFLNK, err);
+		return msg_set(err, _("%s: cannot open: %s"), shown, strerror(errno));
 	}
 	if (fstat(fd, st) != 0) {
 		int e = errno;
 
 		close(fd);
-		return msg_set(err, _("%s: cannot open: %s"), path, strerror(e));
+		return msg_set(err, _("%s: cannot open: %s"), shown, strerror(e));
 	}
 	if (!S_ISREG(st->st_mode) || st->st_dev != before.st_dev || st->st_ino != before.st_ino) {
 		close(fd);
 		if (!S_ISREG(st->st_mode))
-			return refuse_type(path, st->st_mode, err);
-		return msg_set(err, _("%s changed while it was opened; try again"), path);
+			return refuse_type(shown, st->st_mode, err);
+		return msg_set(err, _("%s changed while it was opened; try again"), shown);
 	}
 	return fd;
+}
+
+int
+file_open_regular(int dirfd, const char *path, unsigned flags, struct stat *st, struct msg *err)
+{
+	return file_open_regular_as(dirfd, path, path, flags, st, err);
 }
 
 int

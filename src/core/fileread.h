@@ -27,6 +27,9 @@
  */
 int file_open_regular(int dirfd, const char *path, unsigned flags, struct stat *st,
 		      struct msg *err);
+/* As file_open_regular, but messages name shown (e.g. the whole path of a relative one). */
+int file_open_regular_as(int dirfd, const char *path, const char *shown, unsigned flags,
+			 struct stat *st, struct msg *err);
 
 /*
  * Reads the whole regular file path into *data (NUL-terminated, caller

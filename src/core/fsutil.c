@@ -278,6 +278,22 @@ fs_lstat(const char *path, struct stat *st)
 	return rc;
 }
 
+ssize_t
+fs_readlink(const char *path, char *buf, size_t size)
+{
+	struct loc l;
+	ssize_t n;
+	int saved;
+
+	if (locate(path, &l) != 0)
+		return -1;
+	n = readlinkat(l.pfd, l.base, buf, size);
+	saved = errno;
+	loc_free(&l);
+	errno = saved;
+	return n;
+}
+
 bool
 fs_exists(const char *path)
 {
@@ -535,21 +551,21 @@ fail:
  * Opens a regular file for reading: resolved as fs_open() resolves it (no link
  * followed under a pinned DIR), then fileread.c's one rule for what may be read.
  */
-static int
-open_regular(const char *path, struct stat *st, struct msg *err)
+int
+fs_open_regular(const char *path, unsigned flags, struct stat *st, struct msg *err)
 {
 	struct loc l;
-	int fd, flags;
+	int fd, fl;
 
 	if (locate(path, &l) != 0)
 		return msg_set(err, _("%s: cannot open: %s"), path, why(errno));
-	fd = file_open_regular(l.pfd, l.base, l.pinned ? FILE_NOFOLLOW : FILE_FOLLOW, st, err);
+	fd = file_open_regular_as(l.pfd, l.base, path, l.pinned ? FILE_NOFOLLOW : flags, st, err);
 	loc_free(&l);
 	if (fd < 0)
 		return -1;
-	flags = fcntl(fd, F_GETFL);
-	if (flags >= 0)
-		(void)fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		(void)fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	return fd;
 }
 
@@ -559,7 +575,7 @@ fs_read_file(const char *path, size_t max, char **data, size_t *len, struct msg 
 	struct stat st;
 	size_t got = 0;
 	char *buf;
-	int fd = open_regular(path, &st, err);
+	int fd = fs_open_regular(path, FILE_FOLLOW, &st, err);
 
 	if (fd < 0)
 		return -1;
@@ -594,7 +610,7 @@ int
 fs_sha256_file(const char *path, char out[65], struct msg *err)
 {
 	struct stat st;
-	int fd = open_regular(path, &st, err);
+	int fd = fs_open_regular(path, FILE_FOLLOW, &st, err);
 	EVP_MD_CTX *ctx;
 	unsigned char chunk[65536], md[32];
 	unsigned int mdlen = 0;

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 
 #include "msg.h"
 
@@ -58,6 +59,13 @@ bool fs_exists(const char *path);
 /* The system calls, resolved as above (O_CLOEXEC added); -1 with errno. */
 int fs_open(const char *path, int flags, unsigned mode);
 int fs_lstat(const char *path, struct stat *st);
+ssize_t fs_readlink(const char *path, char *buf, size_t size);
+/*
+ * Opens a regular file for reading, resolved as fs_open() resolves it (flags:
+ * FILE_FOLLOW or FILE_NOFOLLOW of fileread.h; under a pinned DIR never a
+ * link); anything else is refused before it is opened, with the path named.
+ */
+int fs_open_regular(const char *path, unsigned flags, struct stat *st, struct msg *err);
 int fs_chmod(const char *path, unsigned mode);
 int fs_unlink(const char *path);
 int fs_rename(const char *from, const char *to);

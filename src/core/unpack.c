@@ -209,7 +209,7 @@ pass_open(struct pass *p, const struct unpack *u, const char *archive, struct ms
 	memset(p, 0, sizeof *p);
 	p->u = u;
 	p->archive = archive;
-	p->fd = file_open_regular(AT_FDCWD, archive, FILE_NOFOLLOW, &st, err);
+	p->fd = fs_open_regular(archive, FILE_NOFOLLOW, &st, err);
 	if (p->fd < 0)
 		return -1;
 	p->archive_size = (uint64_t)st.st_size;
@@ -435,7 +435,7 @@ entry_path(const struct unpack *u, const char *dir, const char *base, const char
 		char *moved = xasprintf("%s/%s/%s", dir, u->moved_to, slash + 1);
 		struct stat st;
 
-		if (lstat(moved, &st) == 0) {
+		if (fs_lstat(moved, &st) == 0) {
 			*shown = moved + strlen(dir) + 1;
 			return moved;
 		}
@@ -465,7 +465,7 @@ rec_differs(const struct pass *p, const struct rec *r, const char *path, const c
 		return xasprintf(_("%s holds %lld bytes; the archive %lld"), shown,
 				 (long long)st.st_size, (long long)r->size);
 	if (r->type == S_IFLNK) {
-		n = readlink(path, target, sizeof target - 1);
+		n = fs_readlink(path, target, sizeof target - 1);
 		target[n > 0 ? n : 0] = '\0';
 		if (n < 0 || strcmp(target, r->target) != 0)
 			return xasprintf(_("%s leads to '%s'; the archive's link to '%s'"), shown,
