@@ -414,3 +414,9 @@ releases_free(struct releases *r)
 	release_free(&r->kafka);
 	release_free(&r->zookeeper);
 }
+
+const char *
+release_display_name(const struct release *r)
+{
+	return strcmp(r->program, "kafka") == 0 ? "Kafka" : "ZooKeeper";
+}

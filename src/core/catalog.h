@@ -50,6 +50,8 @@ struct release {
 int catalog_release(const char *program, const char *version, const char *scala,
 		    struct release *out, struct msg *err);
 void release_free(struct release *r);
+/* "Kafka" or "ZooKeeper": the program of r as the messages name it. */
+const char *release_display_name(const struct release *r);
 
 /* Both releases of a plan: its Kafka (with Scala) and its ZooKeeper. */
 struct releases {

@@ -89,8 +89,6 @@ file_read_at(int dirfd, const char *path, size_t max, unsigned flags, char **dat
 	     struct msg *err)
 {
 	struct stat st;
-	size_t cap, got = 0;
-	char *buf;
 	int fd;
 
 	*data = NULL;
@@ -98,6 +96,19 @@ file_read_at(int dirfd, const char *path, size_t max, unsigned flags, char **dat
 	fd = file_open_regular(dirfd, path, flags, &st, err);
 	if (fd < 0)
 		return -1;
+	return file_read_open(fd, &st, path, max, data, len, err);
+}
+
+int
+file_read_open(int fd, const struct stat *opened, const char *path, size_t max, char **data,
+	       size_t *len, struct msg *err)
+{
+	const struct stat st = *opened;
+	size_t cap, got = 0;
+	char *buf;
+
+	*data = NULL;
+	*len = 0;
 	if ((unsigned long long)st.st_size > max) {
 		close(fd);
 		return msg_set(err, _("%s is larger than %zu bytes, more than such a file can be; "

@@ -39,6 +39,12 @@ int file_open_regular_as(int dirfd, const char *path, const char *shown, unsigne
  */
 int file_read_at(int dirfd, const char *path, size_t max, unsigned flags, char **data,
 		 size_t *len, struct msg *err);
+/*
+ * As file_read_at, for fd that file_open_regular opened (st is what it
+ * filled in); closes fd.
+ */
+int file_read_open(int fd, const struct stat *st, const char *path, size_t max, char **data,
+		   size_t *len, struct msg *err);
 /* file_read_at relative to the current directory. */
 int file_read(const char *path, size_t max, unsigned flags, char **data, size_t *len,
 	      struct msg *err);

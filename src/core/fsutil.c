@@ -294,6 +294,17 @@ fs_readlink(const char *path, char *buf, size_t size)
 	return n;
 }
 
+void
+fs_fsync_dir(const char *dir)
+{
+	int fd = fs_open(dir, O_RDONLY | O_DIRECTORY, 0);
+
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+}
+
 bool
 fs_exists(const char *path)
 {
@@ -573,37 +584,13 @@ int
 fs_read_file(const char *path, size_t max, char **data, size_t *len, struct msg *err)
 {
 	struct stat st;
-	size_t got = 0;
-	char *buf;
 	int fd = fs_open_regular(path, FILE_FOLLOW, &st, err);
 
+	*data = NULL;
+	*len = 0;
 	if (fd < 0)
 		return -1;
-	if ((unsigned long long)st.st_size > max) {
-		close(fd);
-		return msg_set(err, _("%s: larger than %zu bytes"), path, max);
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			msg_set(err, _("%s: cannot read: %s"), path, strerror(errno));
-			free(buf);
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fd);
-	buf[got] = '\0';
-	*data = buf;
-	*len = got;
-	return 0;
+	return file_read_open(fd, &st, path, max, data, len, err);
 }
 
 int

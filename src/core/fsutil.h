@@ -69,6 +69,8 @@ int fs_open_regular(const char *path, unsigned flags, struct stat *st, struct ms
 int fs_chmod(const char *path, unsigned mode);
 int fs_unlink(const char *path);
 int fs_rename(const char *from, const char *to);
+/* Makes renames in dir durable (fsync of the folder); a failure loses nothing but that. */
+void fs_fsync_dir(const char *dir);
 /* Removes path, a whole tree if it is one, never following a link; absent is fine. */
 int fs_remove_tree(const char *path, struct msg *err);
 /* path joined to dir; caller frees. */

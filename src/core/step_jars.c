@@ -23,24 +23,6 @@
 #define REMOVED_JARS "removed-jars"
 #define COPY_CHUNK (256 * 1024)
 
-static const char *
-display_name(const struct release *r)
-{
-	return strcmp(r->program, "kafka") == 0 ? "Kafka" : "ZooKeeper";
-}
-
-static void
-fsync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		/* Makes a rename durable; a failure here loses nothing but that. */
-		(void)fsync(fd);
-		close(fd);
-	}
-}
-
 static int
 render_jars(const struct plan *p, const struct inputs *in, struct render_result *out,
 	    struct msg *err)
@@ -60,8 +42,8 @@ render_jars(const struct plan *p, const struct inputs *in, struct render_result 
 		o = render_result_add(out, path, OUTPUT_GENERATED, 0755);
 		o->description = xasprintf(_("%s %s unpacked from %s/%s (entries outside %s/ "
 					     "refuse the whole archive)."),
-					   display_name(rel), rel->version, DOWNLOADS, rel->archive,
-					   rel->top);
+					   release_display_name(rel), rel->version, DOWNLOADS,
+					   rel->archive, rel->top);
 		free(path);
 	}
 	path = xasprintf("%s/%s/", r.kafka.top, r.kafka.libdir);
@@ -461,7 +443,7 @@ undo_swap(const struct step_run *run, const char *klibs, const char *removed, bo
 		(void)rmdir(parent);
 		free(parent);
 	}
-	fsync_dir(klibs);
+	fs_fsync_dir(klibs);
 	if (failed.len > 0)
 		msg_append(run->msg, _("Undoing the swap failed for %s; run the jars step again "
 				       "to finish it, or sh %s/revert.sh once it exists."),
@@ -599,8 +581,8 @@ swap_jars(const struct step_run *run, const struct releases *r)
 	}
 	if (result != STEP_OK)
 		goto out;
-	fsync_dir(klibs);
-	fsync_dir(removed);
+	fs_fsync_dir(klibs);
+	fs_fsync_dir(removed);
 	if (verify_swap(run, klibs, zlib, target, &jars) != 0) {
 		result = STEP_FAILED;
 		goto out;

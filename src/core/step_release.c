@@ -25,24 +25,6 @@
 #define SHA512_FILE_MAX (64 * 1024)
 #define COPY_CHUNK (256 * 1024)
 
-static const char *
-display_name(const struct release *r)
-{
-	return strcmp(r->program, "kafka") == 0 ? "Kafka" : "ZooKeeper";
-}
-
-static void
-fsync_dir(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd >= 0) {
-		/* Makes a rename durable; a failure here loses nothing but that. */
-		(void)fsync(fd);
-		close(fd);
-	}
-}
-
 /* ------------------------------------------------------------- download */
 
 static int
@@ -65,8 +47,8 @@ render_download(const struct plan *p, const struct inputs *in, struct render_res
 		struct buf d;
 
 		buf_init(&d);
-		buf_printf(&d, _("%s %s: %s under the mirror. "), display_name(rel), rel->version,
-			   rel->path);
+		buf_printf(&d, _("%s %s: %s under the mirror. "), release_display_name(rel),
+			   rel->version, rel->path);
 		if (plan_get(p, sum_key)[0] != '\0')
 			buf_printf(&d, _("Checked against the SHA-512 in %s."), sum_key);
 		else if (rel->sha512 != NULL)
@@ -339,7 +321,7 @@ download_one(const struct step_run *run, const struct release *rel, const char *
 	snprintf(d.what, sizeof d.what, _("Checking %s"), rel->archive);
 	if (!rel->known)
 		run_report(run, _("%s %s is not in the release catalog: using the standard Apache "
-				  "path %s"), display_name(rel), rel->version, rel->path);
+				  "path %s"), release_display_name(rel), rel->version, rel->path);
 	record = xasprintf("%s.sha512", final);
 	from_record = fs_lstat(final, &st) == 0 && plan_get(run->plan, sum_key)[0] == '\0' &&
 		      rel->sha512 == NULL && read_record(record, rel->archive, expected);
@@ -434,7 +416,7 @@ download_one(const struct step_run *run, const struct release *rel, const char *
 	{
 		char *downloads = fs_join(run->dir, DOWNLOADS);
 
-		fsync_dir(downloads);
+		fs_fsync_dir(downloads);
 		free(downloads);
 	}
 	if (have_sum)
