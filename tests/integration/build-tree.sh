@@ -72,8 +72,13 @@ else
     cat "$ZK_TMP/out.copy" >&2
     zk_fail "the copy failed for another reason than missing data"
   }
-  for tree in "$top_srcdir" "$top_builddir" "$(cd "$top_srcdir" && pwd -P)"; do
-    grep -qF "$tree/" "$ZK_TMP/out.copy" && zk_fail "a copy outside the build tree read the build tree's data"
+  # The build tree's own data and catalogs, not any path below it: under
+  # distcheck the install prefix lies inside the source tree.
+  for tree in "$top_srcdir" "$(cd "$top_srcdir" && pwd -P)"; do
+    grep -qF "$tree/data" "$ZK_TMP/out.copy" && zk_fail "a copy outside the build tree read the build tree's data"
+  done
+  for tree in "$top_builddir" "$(cd "$top_builddir" && pwd -P)"; do
+    grep -qF "$tree/po/locale" "$ZK_TMP/out.copy" && zk_fail "a copy outside the build tree read the build tree's catalogs"
   done
   if german "$ZK_TMP/copy"; then
     zk_fail "a copy outside the build tree took the build tree's German catalog"
